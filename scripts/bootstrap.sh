@@ -1,0 +1,30 @@
+# Sourced by ./rostbot and ./test.sh: make .venv match pyproject.toml.
+# Re-installs only when pyproject.toml (or the wanted extras) changed.
+bootstrap_venv() {
+    local extras="$1"
+    local root
+    root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    local venv="$root/.venv"
+    local py="${PYTHON:-python3}"
+    if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        echo "rostbot: needs Python 3.11 or newer as '$py'" >&2
+        exit 2
+    fi
+    local stamp_want
+    stamp_want="$(sha256sum "$root/pyproject.toml" | cut -c1-16)-${extras:-base}"
+    local stamp_file="$venv/.rostbot-installed"
+    if [[ -f "$stamp_file" ]]; then
+        local stamp_have
+        stamp_have="$(cat "$stamp_file")"
+        # a dev install also satisfies a base request
+        if [[ "$stamp_have" == "$stamp_want" || ( -z "$extras" && "${stamp_have%-*}" == "${stamp_want%-*}" ) ]]; then
+            return 0
+        fi
+    fi
+    echo "rostbot: setting up $venv (first run only) ..." >&2
+    [[ -x "$venv/bin/python" ]] || "$py" -m venv "$venv"
+    local target="$root"
+    [[ -n "$extras" ]] && target="$root[$extras]"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$target" >&2
+    echo "$stamp_want" > "$stamp_file"
+}

@@ -1,0 +1,1 @@
+"""Pure logic with no I/O: flow model and engine, consent texts, rules."""

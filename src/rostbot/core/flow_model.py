@@ -1,0 +1,252 @@
+"""The questionnaire model: what a `flows/*.yaml` file holds once validated.
+
+Flows are data. This module only describes their shape and the rules a single
+flow must obey; reading files and reporting errors with line numbers lives in
+`rostbot.core.flow_loader`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LANGUAGES: tuple[str, ...] = ("sv", "da")
+STANDARD_INDICATORS: frozenset[str] = frozenset(
+    {"information", "participation", "treatment", "change", "accessibility", "overall"}
+)
+QUESTION_TYPES: tuple[str, ...] = (
+    "scale",
+    "choice",
+    "multi_choice",
+    "yes_no",
+    "text",
+    "rating_0_10",
+)
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_]{1,16}$")
+MAX_TEXT_LENGTH = 2000
+MAX_LABEL_LENGTH = 40
+MAX_MESSAGE_LENGTH = 3500  # leaves room below Telegram's 4096 for progress and hints
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A text in every language the flow offers (`sv`, `da`)."""
+
+    sv: str | None = None
+    da: str | None = None
+
+    def get(self, lang: str) -> str:
+        value = getattr(self, lang, None)
+        if not value:
+            raise KeyError(lang)
+        return str(value)
+
+    def languages(self) -> set[str]:
+        return {lang for lang in LANGUAGES if getattr(self, lang)}
+
+
+class Option(Strict):
+    """One answer option of a scale or choice question."""
+
+    code: str
+    label: Text
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_is_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, value: str) -> str:
+        if not CODE_PATTERN.match(value):
+            raise ValueError("an option code is 1-16 letters, digits or _")
+        return value
+
+
+class ShowIf(Strict):
+    """Show a question only when an earlier answer matches."""
+
+    question: str
+    equals: str | None = None
+    in_: list[str] | None = Field(default=None, alias="in")
+    not_in: list[str] | None = None
+
+    @field_validator("equals", mode="before")
+    @classmethod
+    def _equals_is_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int | bool) and not isinstance(value, bool) else value
+
+    @model_validator(mode="after")
+    def _one_test(self) -> ShowIf:
+        tests = [t for t in (self.equals, self.in_, self.not_in) if t is not None]
+        if len(tests) != 1:
+            raise ValueError("show_if needs exactly one of: equals, in, not_in")
+        return self
+
+    def holds(self, answer: object) -> bool:
+        """Whether the earlier answer (a code, a list of codes, or None) passes."""
+        codes = set(answer) if isinstance(answer, list) else {answer}
+        if self.equals is not None:
+            return self.equals in codes
+        if self.in_ is not None:
+            return bool(codes & set(self.in_))
+        assert self.not_in is not None
+        return answer is not None and not (codes & set(self.not_in))
+
+    def codes(self) -> list[str]:
+        if self.equals is not None:
+            return [self.equals]
+        return list(self.in_ or self.not_in or [])
+
+
+class QuestionBase(Strict):
+    id: str
+    text: Text
+    indicator: str
+    optional: bool = False
+    sensitive: bool = False
+    show_if: ShowIf | None = None
+    help: Text | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not ID_PATTERN.match(value):
+            raise ValueError("an id is lower-case letters, digits and _, starting with a letter")
+        return value
+
+    @field_validator("indicator")
+    @classmethod
+    def _indicator_known(cls, value: str) -> str:
+        if value in STANDARD_INDICATORS:
+            return value
+        if value.startswith("custom:") and ID_PATTERN.match(value.removeprefix("custom:")):
+            return value
+        raise ValueError(
+            "indicator must be one of "
+            + ", ".join(sorted(STANDARD_INDICATORS))
+            + " or custom:<name>"
+        )
+
+    def answer_codes(self) -> list[str] | None:
+        """The codes a button answer may carry, or None for free text."""
+        return None
+
+
+class ScaleQuestion(QuestionBase):
+    """An ordered verbal scale; `positive` lists the codes counted as positive."""
+
+    type: Literal["scale"]
+    points: list[Option] = Field(min_length=2, max_length=7)
+    positive: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _positive_known(self) -> ScaleQuestion:
+        codes = [p.code for p in self.points]
+        if self.positive is not None and not set(self.positive) <= set(codes):
+            raise ValueError("positive names a code that is not one of the points")
+        return self
+
+    def positive_codes(self) -> list[str]:
+        return self.positive if self.positive is not None else [p.code for p in self.points[:2]]
+
+    def answer_codes(self) -> list[str]:
+        return [p.code for p in self.points]
+
+
+class ChoiceQuestion(QuestionBase):
+    type: Literal["choice"]
+    options: list[Option] = Field(min_length=2, max_length=12)
+
+    def answer_codes(self) -> list[str]:
+        return [o.code for o in self.options]
+
+
+class MultiChoiceQuestion(QuestionBase):
+    type: Literal["multi_choice"]
+    options: list[Option] = Field(min_length=2, max_length=12)
+    max_selected: int | None = None
+
+    def answer_codes(self) -> list[str]:
+        return [o.code for o in self.options]
+
+
+class YesNoQuestion(QuestionBase):
+    type: Literal["yes_no"]
+
+    def answer_codes(self) -> list[str]:
+        return ["yes", "no"]
+
+
+class TextQuestion(QuestionBase):
+    type: Literal["text"]
+    max_length: int = Field(default=500, ge=10, le=MAX_TEXT_LENGTH)
+
+
+class RatingQuestion(QuestionBase):
+    """A generic 0-10 rating; `low` and `high` label the ends."""
+
+    type: Literal["rating_0_10"]
+    low: Text
+    high: Text
+    positive_from: int = Field(default=7, ge=0, le=10)
+
+    def answer_codes(self) -> list[str]:
+        return [str(n) for n in range(11)]
+
+
+Question = Annotated[
+    ScaleQuestion
+    | ChoiceQuestion
+    | MultiChoiceQuestion
+    | YesNoQuestion
+    | TextQuestion
+    | RatingQuestion,
+    Field(discriminator="type"),
+]
+
+
+class Flow(Strict):
+    """A whole questionnaire for one target group."""
+
+    id: str
+    version: int = Field(ge=1)
+    target_group: str
+    title: Text
+    min_age: int | None = Field(default=None, ge=0, le=120)
+    languages: list[Literal["sv", "da"]] = Field(min_length=1)
+    intro: Text
+    outro: Text
+    purpose: Text
+    ask_contact: bool = True
+    questions: list[Question] = Field(min_length=1, max_length=30)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not ID_PATTERN.match(value):
+            raise ValueError("an id is lower-case letters, digits and _, starting with a letter")
+        return value
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def index_of(self, question_id: str) -> int:
+        for i, q in enumerate(self.questions):
+            if q.id == question_id:
+                return i
+        raise KeyError(question_id)
+
+    def condition_sources(self) -> set[str]:
+        """Ids of questions whose answers later `show_if` conditions read."""
+        return {q.show_if.question for q in self.questions if q.show_if is not None}

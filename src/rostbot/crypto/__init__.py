@@ -1,0 +1,1 @@
+"""The only code that touches keys: HPKE sealing, pseudonyms, at-rest encryption."""

@@ -1,0 +1,1 @@
+"""Thin adapters between python-telegram-bot updates and the core."""
