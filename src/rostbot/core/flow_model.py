@@ -220,7 +220,7 @@ class Flow(Strict):
     version: int = Field(ge=1)
     target_group: str
     title: Text
-    min_age: int | None = Field(default=None, ge=0, le=120)
+    min_age: int | dict[Literal["sv", "da"], int] | None = None
     languages: list[Literal["sv", "da"]] = Field(min_length=1)
     intro: Text
     outro: Text
@@ -234,6 +234,22 @@ class Flow(Strict):
         if not ID_PATTERN.match(value):
             raise ValueError("an id is lower-case letters, digits and _, starting with a letter")
         return value
+
+    @field_validator("min_age")
+    @classmethod
+    def _age_range(
+        cls, value: int | dict[str, int] | None
+    ) -> int | dict[str, int] | None:
+        ages = value.values() if isinstance(value, dict) else [value] if value else []
+        if any(not 0 <= age <= 120 for age in ages):
+            raise ValueError("an age is between 0 and 120")
+        return value
+
+    def min_age_for(self, lang: str) -> int | None:
+        """The age a person must have reached to take part, in that language's country."""
+        if isinstance(self.min_age, dict):
+            return self.min_age.get(lang)  # type: ignore[call-overload]
+        return self.min_age
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
