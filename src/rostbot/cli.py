@@ -1,11 +1,237 @@
-"""The `rostbot` command line."""
+"""The `rostbot` command line: every error is one line and exit status 2."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import signal
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from rostbot import __version__
+from rostbot.config import ConfigError, require_run_settings, settings_from_env
+from rostbot.core.flow_loader import FlowFileError, check_flows, load_flows
+from rostbot.crypto.analyst_keys import KeyFileError, generate_keypair
+from rostbot.crypto.server_secret import SecretFileError, ServerSecret
+from rostbot.i18n import CatalogError
+from rostbot.store.database import StoreError
+
+EXIT_BAD = 2
+KNOWN_ERRORS: tuple[type[Exception], ...] = (
+    ConfigError,
+    FlowFileError,
+    KeyFileError,
+    SecretFileError,
+    StoreError,
+    CatalogError,
+)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the rostbot command line."""
-    print("rostbot: not implemented yet", file=sys.stderr)
-    return 2
+class UsageError(Exception):
+    """Bad command-line usage."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="rostbot", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"rostbot {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    commands.add_parser("run", help="run the bot against Telegram (or ROSTBOT_BOT_API_URL)")
+
+    sandbox = commands.add_parser(
+        "sandbox", help="run everything locally: a stand-in Bot API, the bot, a terminal chat"
+    )
+    sandbox.add_argument(
+        "--data",
+        type=Path,
+        default=Path("data/sandbox"),
+        help="folder for the database and demo keys (default: data/sandbox)",
+    )
+    sandbox.add_argument("--flows", type=Path, default=None, help="folder of flow files")
+    sandbox.add_argument(
+        "--lang",
+        choices=["sv", "da"],
+        default="sv",
+        help="the simulated person's Telegram language",
+    )
+    sandbox.add_argument("--port", type=int, default=0, help="port of the stand-in Bot API")
+
+    keygen = commands.add_parser("keygen", help="make an analyst key pair (PATH and PATH.pub)")
+    keygen.add_argument("--out", type=Path, required=True)
+    protect = keygen.add_mutually_exclusive_group()
+    protect.add_argument("--passphrase-file", type=Path)
+    protect.add_argument("--passphrase-env", metavar="VAR")
+    protect.add_argument("--ask-passphrase", action="store_true")
+
+    secret = commands.add_parser("secret", help="make the server secret file")
+    secret.add_argument("--out", type=Path, required=True)
+
+    flows = commands.add_parser("flows", help="work with flow files")
+    flow_commands = flows.add_subparsers(
+        dest="flows_command", required=True, parser_class=OneLineParser
+    )
+    check = flow_commands.add_parser("check", help="validate flow files")
+    check.add_argument("dir", nargs="?", type=Path, default=None)
+
+    invite = commands.add_parser("invite", help="make invitation links for letters")
+    invite.add_argument("--flow", required=True)
+    invite.add_argument("--unit", required=True)
+    invite.add_argument("--provider")
+    invite.add_argument("--count", type=int, default=1)
+    invite.add_argument("--bot", help="the bot's username (default: ROSTBOT_BOT_USERNAME)")
+    invite.add_argument("--out", type=Path, help="also write the links to this file")
+    return parser
+
+
+def _passphrase(args: argparse.Namespace) -> bytes | None:
+    if args.passphrase_file:
+        try:
+            text = args.passphrase_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.passphrase_file}: {exc.strerror}") from None
+        return text.encode() or None
+    if args.passphrase_env:
+        value = os.environ.get(args.passphrase_env)
+        if not value:
+            raise UsageError(f"environment variable {args.passphrase_env} is empty")
+        return value.encode()
+    if args.ask_passphrase:
+        first = getpass.getpass("Passphrase: ")
+        if first != getpass.getpass("Again: "):
+            raise UsageError("the two passphrases differ")
+        return first.encode() or None
+    return None
+
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    key = generate_keypair(args.out, _passphrase(args))
+    print(f"private key: {args.out} (keep it offline, mode 0600)")
+    print(f"public key:  {args.out}.pub (key id {key.key_id}; give this to the bot host)")
+    return 0
+
+
+def _cmd_secret(args: argparse.Namespace) -> int:
+    ServerSecret.generate(args.out)
+    print(f"server secret: {args.out} (mode 0600; back it up: pseudonyms depend on it)")
+    return 0
+
+
+def _cmd_flows_check(args: argparse.Namespace) -> int:
+    directory = args.dir or settings_from_env().flows_dir
+    problems = check_flows(directory)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return EXIT_BAD
+    flows = load_flows(directory)
+    print(f"{len(flows)} flow(s) OK: {', '.join(sorted(flows))}")
+    return 0
+
+
+def _cmd_invite(args: argparse.Namespace) -> int:
+    from rostbot.invitations import make_invitations
+
+    settings = settings_from_env()
+    bot = args.bot or os.environ.get("ROSTBOT_BOT_USERNAME")
+    if not bot:
+        raise UsageError("give the bot's username with --bot or ROSTBOT_BOT_USERNAME")
+    if not 1 <= args.count <= 10_000:
+        raise UsageError("--count must be between 1 and 10000")
+    links = asyncio.run(
+        make_invitations(
+            settings,
+            bot=bot,
+            flow_id=args.flow,
+            unit=args.unit,
+            provider=args.provider,
+            count=args.count,
+        )
+    )
+    if args.out:
+        try:
+            args.out.write_text("\n".join(links) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
+    print("\n".join(links))
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from rostbot.runtime import open_services, serve
+
+    settings = settings_from_env()
+    require_run_settings(settings)
+    assert settings.token is not None
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with open_services(settings) as services:
+            await serve(services, token=settings.token or "", stop=stop)
+
+    asyncio.run(main())
+    return 0
+
+
+def _cmd_sandbox(args: argparse.Namespace) -> int:
+    from rostbot.sandbox.terminal import run_sandbox
+
+    return asyncio.run(
+        run_sandbox(data=args.data, flows=args.flows, lang=args.lang, port=args.port)
+    )
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "keygen":
+        return _cmd_keygen(args)
+    if args.command == "secret":
+        return _cmd_secret(args)
+    if args.command == "flows":
+        return _cmd_flows_check(args)
+    if args.command == "invite":
+        return _cmd_invite(args)
+    if args.command == "run":
+        return _cmd_run(args)
+    if args.command == "sandbox":
+        return _cmd_sandbox(args)
+    raise UsageError(f"unknown command {args.command}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one rostbot command; print one line and return 2 on any error."""
+    logging.basicConfig(
+        level=os.environ.get("ROSTBOT_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        args = _parser().parse_args(argv)
+        return _dispatch(args)
+    except UsageError as exc:
+        print(f"rostbot: {exc}", file=sys.stderr)
+    except FlowFileError as exc:
+        print(f"rostbot: cannot start: {exc}", file=sys.stderr)
+    except KNOWN_ERRORS as exc:
+        print(f"rostbot: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a CLI never shows a traceback
+        print(
+            f"rostbot: unexpected error ({type(exc).__name__}); "
+            "run with ROSTBOT_LOG_LEVEL=DEBUG for details",
+            file=sys.stderr,
+        )
+        logging.getLogger(__name__).debug("unexpected error", exc_info=exc)
+    return EXIT_BAD

@@ -1,0 +1,97 @@
+"""Settings read once from the environment and checked before anything starts."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{10,100}$")
+
+
+class ConfigError(Exception):
+    """Configuration is missing or wrong; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = field(default=None, repr=False)
+    bot_api_url: str = TELEGRAM_API_URL
+    db_path: Path = Path("rostbot.sqlite3")
+    flows_dir: Path = Path("flows")
+    analyst_key_paths: tuple[Path, ...] = ()
+    secret_file: Path | None = None
+    coordinators: frozenset[int] = frozenset()
+    tz: str = "Europe/Stockholm"
+    organisation: str = "rostbot"
+    contact: str = ""
+    retention_days: int = 365
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    @property
+    def bot_file_url(self) -> str:
+        return self.bot_api_url.removesuffix("/bot") + "/file/bot"
+
+
+def _int_list(raw: str, name: str) -> frozenset[int]:
+    values: set[int] = set()
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise ConfigError(f"{name} must be Telegram user ids separated by commas")
+        values.add(int(part))
+    return frozenset(values)
+
+
+def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
+    """Read ROSTBOT_* variables; raise ConfigError (one line) on bad values."""
+    env = os.environ if env is None else env
+    tz = env.get("ROSTBOT_TZ", "Europe/Stockholm")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"ROSTBOT_TZ={tz!r} is not a known time zone") from None
+    url = env.get("ROSTBOT_BOT_API_URL", TELEGRAM_API_URL).rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError("ROSTBOT_BOT_API_URL must start with http:// or https://")
+    keys = tuple(
+        Path(p.strip()) for p in env.get("ROSTBOT_ANALYST_KEY", "").split(",") if p.strip()
+    )
+    secret = env.get("ROSTBOT_SECRET_FILE")
+    retention = env.get("ROSTBOT_RETENTION_DAYS", "365")
+    if not retention.isdigit() or int(retention) < 1:
+        raise ConfigError("ROSTBOT_RETENTION_DAYS must be a whole number of days, 1 or more")
+    return Settings(
+        token=env.get("ROSTBOT_TOKEN") or None,
+        bot_api_url=url,
+        db_path=Path(env.get("ROSTBOT_DB", "rostbot.sqlite3")),
+        flows_dir=Path(env.get("ROSTBOT_FLOWS", "flows")),
+        analyst_key_paths=keys,
+        secret_file=Path(secret) if secret else None,
+        coordinators=_int_list(env.get("ROSTBOT_COORDINATORS", ""), "ROSTBOT_COORDINATORS"),
+        tz=tz,
+        organisation=env.get("ROSTBOT_ORGANISATION", "rostbot"),
+        contact=env.get("ROSTBOT_CONTACT", ""),
+        retention_days=int(retention),
+    )
+
+
+def require_run_settings(settings: Settings) -> None:
+    """Fail fast when `rostbot run` lacks what it needs."""
+    if not settings.token:
+        raise ConfigError("ROSTBOT_TOKEN is not set (the token BotFather gave you)")
+    if not TOKEN_PATTERN.match(settings.token):
+        raise ConfigError("ROSTBOT_TOKEN does not look like a bot token (digits:letters)")
+    if not settings.analyst_key_paths:
+        raise ConfigError("ROSTBOT_ANALYST_KEY is not set (path to the analysts' public key)")
+    if settings.secret_file is None:
+        raise ConfigError("ROSTBOT_SECRET_FILE is not set (make one with `rostbot secret --out`)")

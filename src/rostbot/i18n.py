@@ -1,0 +1,91 @@
+"""UI strings from gettext catalogs (`locales/{sv,da}/LC_MESSAGES/rostbot.po`) and dates.
+
+Catalogs are read with babel at start-up, so no compile step is needed. The
+msgid is the English source text; handlers never hold Swedish or Danish words.
+Placeholders use `{name}` and are filled with `str.format`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.messages.pofile import read_po
+
+LANGUAGES: tuple[str, ...] = ("sv", "da")
+DOMAIN = "rostbot"
+
+
+class CatalogError(Exception):
+    """A catalog is missing or unreadable."""
+
+
+def locales_dir() -> Path:
+    """Where the catalogs live: `ROSTBOT_LOCALES`, else the checkout's `locales/`."""
+    override = os.environ.get("ROSTBOT_LOCALES")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2] / "locales"
+
+
+class Translations:
+    """All UI strings in every language, looked up by English msgid."""
+
+    def __init__(self, catalogs: dict[str, dict[str, str]]) -> None:
+        self._catalogs = catalogs
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> Translations:
+        directory = directory or locales_dir()
+        catalogs: dict[str, dict[str, str]] = {}
+        for lang in LANGUAGES:
+            path = directory / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+            try:
+                with path.open("rb") as handle:
+                    catalog = read_po(handle, locale=lang)
+            except (OSError, ValueError) as exc:
+                raise CatalogError(f"cannot read catalog {path}: {exc}") from None
+            catalogs[lang] = {
+                str(m.id): str(m.string)
+                for m in catalog
+                if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
+            }
+        return cls(catalogs)
+
+    def text(self, lang: str, msgid: str, **values: object) -> str:
+        """The msgid in `lang`, with placeholders filled; the English msgid if untranslated."""
+        template = self._catalogs.get(lang, {}).get(msgid, msgid)
+        return template.format(**values) if values else template
+
+    def has(self, lang: str, msgid: str) -> bool:
+        return msgid in self._catalogs.get(lang, {})
+
+
+def normalise_language(code: str | None, default: str = "sv") -> str:
+    """Map Telegram's `language_code` (e.g. 'da', 'sv-SE', 'nb') to a supported language."""
+    if code:
+        base = code.split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+    return default
+
+
+def default_language_for_zone(tz: str) -> str:
+    return "da" if tz == "Europe/Copenhagen" else "sv"
+
+
+def format_when(moment: datetime, lang: str, tz: str) -> str:
+    """A date and time in the person's language and the service's time zone."""
+    return format_datetime(moment.astimezone(ZoneInfo(tz)), "d MMMM y HH:mm", locale=lang)
+
+
+def format_day(moment: datetime, lang: str, tz: str) -> str:
+    return format_datetime(moment.astimezone(ZoneInfo(tz)), "d MMMM y", locale=lang)
+
+
+def N_(msgid: str) -> str:
+    """Mark a constant as a UI string for extraction; it is translated where it is shown."""
+    return msgid

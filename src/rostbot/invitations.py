@@ -1,0 +1,58 @@
+"""Making invitation codes for letters: codes are printed once and stored only as hashes."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime
+
+from rostbot.config import ConfigError, Settings
+from rostbot.core.flow_loader import load_flows
+from rostbot.journey.consent import code_hash, new_invitation_code
+from rostbot.store import invitations
+from rostbot.store.database import Database
+
+UNIT_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+BOT_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+
+
+def link(bot: str, code: str) -> str:
+    return f"https://t.me/{bot}?start={code}"
+
+
+async def make_invitations(
+    settings: Settings,
+    *,
+    bot: str,
+    flow_id: str,
+    unit: str,
+    provider: str | None,
+    count: int,
+) -> list[str]:
+    """Create `count` single-use codes for a flow and unit; return their deep links."""
+    bot = bot.removeprefix("@")
+    if not BOT_PATTERN.match(bot):
+        raise ConfigError(f"{bot!r} is not a Telegram bot username")
+    for name, value in (("unit", unit), ("provider", provider)):
+        if value is not None and not UNIT_PATTERN.match(value):
+            raise ConfigError(f"--{name} must be 1-40 letters, digits, '.', '_' or '-'")
+    flows = load_flows(settings.flows_dir)
+    if flow_id not in flows:
+        raise ConfigError(
+            f"no flow {flow_id!r} in {settings.flows_dir} (there are: {', '.join(sorted(flows))})"
+        )
+    codes = [new_invitation_code() for _ in range(count)]
+    db = await Database.open(settings.db_path)
+    try:
+        await invitations.add_batch(
+            db,
+            [code_hash(c) for c in codes],
+            flow_id=flow_id,
+            unit=unit,
+            provider=provider,
+            batch_id=secrets.token_hex(6),
+            today=datetime.now(UTC).date().isoformat(),
+        )
+    finally:
+        await db.close()
+    return [link(bot, c) for c in codes]

@@ -1,0 +1,43 @@
+"""Button data: short, colon-separated, at most 64 bytes, checked on the way in.
+
+Buttons never carry answers' meaning on their own: every press is checked
+against the person's stored state, so forged data can do no more than the
+person could do by pressing real buttons.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+RUN_HANDLE = 12  # characters of a run id that buttons carry
+_SAFE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+@dataclass(frozen=True)
+class Press:
+    kind: str  # a: answer, c: consent, l: language, r: continue, k: contact, w: withdraw, e: erase
+    parts: tuple[str, ...]
+
+
+def make(kind: str, *parts: str | int) -> str:
+    data = ":".join([kind, *(str(p) for p in parts)])
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError("callback data over 64 bytes")
+    return data
+
+
+_SHAPES: dict[str, int] = {"a": 4, "c": 3, "l": 1, "r": 1, "k": 2, "w": 1, "e": 1}
+
+
+def parse(data: str | None) -> Press | None:
+    """The press, or None when the data is malformed."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    kind, *parts = data.split(":")
+    if _SHAPES.get(kind) != len(parts):
+        return None
+    if any(not _SAFE.match(p) for p in parts):
+        return None
+    return Press(kind, tuple(parts))

@@ -1,0 +1,216 @@
+"""The consent dialogue: from an invitation code to a recorded consent and an open run.
+
+Until the person says yes, nothing is written: the dialogue's state travels in
+the buttons (language, invitation code), so it also survives a restart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+
+from rostbot.core import engine
+from rostbot.core.flow_model import Flow
+from rostbot.i18n import N_
+from rostbot.journey import callback_data as cb
+from rostbot.journey import render
+from rostbot.journey.services import Answer, Button, Person, Services
+from rostbot.store import invitations, respondents, runs
+from rostbot.store.invitations import Invitation
+from rostbot.store.runs import FlowRun
+
+# The fixed parts of the consent dialogue, in the order they are shown; their
+# wording (with the flow's purpose) is what the consent's text hash names.
+CONSENT_PARTS = (
+    N_("Hello! I am a feedback bot from {organisation}."),
+    N_("Taking part is voluntary. It never affects your case or the help you get."),
+    N_(
+        "Your answers are locked with a code at once. Only our analysts can open them. "
+        "They report answers only for groups, never for one person."
+    ),
+    N_("We store no name and no phone number. We keep your answers for at most {months} months."),
+    N_("You can stop at any time. You can see, withdraw or erase your data here in the chat."),
+)
+READ_MORE = N_(
+    "More about your data:\n\n"
+    "• {organisation} is responsible. We ask as part of our public task to improve our work.\n"
+    "• Telegram is a service outside the EU. Telegram can see that you write to this bot. "
+    "We send Telegram as little as possible.\n"
+    "• We store: a code made from your Telegram account that cannot be turned back, "
+    "your language, your yes to this text and when, and your locked answers.\n"
+    "• Analysts open the answers on their own computer. They remove names and numbers "
+    "before anyone reads them. Small groups are never shown.\n"
+    "• Your rights: /mydata shows what we store. /withdraw stops all contact. "
+    "/erase deletes your data.\n"
+    "• Questions or complaints: {contact}"
+)
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def new_invitation_code() -> str:
+    """128 random bits as 22 URL-safe characters; fits Telegram's start parameter."""
+    return secrets.token_urlsafe(16)
+
+
+def valid_code_shape(code: str) -> bool:
+    return 8 <= len(code) <= 64 and all(c.isalnum() or c in "-_" for c in code) and code.isascii()
+
+
+def _months(services: Services) -> int:
+    return max(1, round(services.settings.retention_days / 30))
+
+
+def consent_texts(services: Services, flow: Flow, lang: str) -> list[str]:
+    org = services.settings.organisation
+    parts = [services.t(lang, p, organisation=org, months=_months(services)) for p in CONSENT_PARTS]
+    return [parts[0], flow.purpose.get(lang), *parts[1:]]
+
+
+def consent_text_hash(services: Services, flow: Flow, lang: str) -> str:
+    """Names the exact wording agreed to (language, flow version, every message)."""
+    payload = json.dumps(
+        {
+            "lang": lang,
+            "flow": flow.id,
+            "version": flow.version,
+            "texts": consent_texts(services, flow, lang),
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def consent_text_hash_for(services: Services, msgid: str, lang: str) -> str:
+    """Names the wording of a one-message consent (such as being contacted later)."""
+    text = services.t(lang, msgid)
+    return hashlib.sha256(f"{lang}\x00{text}".encode()).hexdigest()[:16]
+
+
+def about(services: Services, lang: str, answer: Answer) -> None:
+    """What the bot is, for a bare /start or an unusable link; stores nothing."""
+    answer.add(
+        services.t(
+            lang,
+            "Hello! I am a feedback bot from {organisation}. "
+            "I ask short questions to people who want to help us get better.",
+            organisation=services.settings.organisation,
+        )
+    )
+    answer.add(
+        services.t(
+            lang,
+            "To take part, open the link in the letter you got. "
+            "I store nothing about you unless you say yes.",
+        ),
+        (render.language_buttons(services),),
+    )
+
+
+def present(services: Services, flow: Flow, code: str, lang: str, answer: Answer) -> None:
+    """Show the consent dialogue for this invitation, with Yes / No thanks / Read more."""
+    lang = render.flow_language(flow, lang)
+    texts = consent_texts(services, flow, lang)
+    for text in texts[:-1]:
+        answer.add(text)
+    other = "da" if lang == "sv" else "sv"
+    buttons = (
+        (Button(services.t(lang, "Yes, I want to take part"), cb.make("c", lang, "y", code)),),
+        (Button(services.t(lang, "No thanks"), cb.make("c", lang, "n", code)),),
+        (
+            Button(services.t(lang, "Read more"), cb.make("c", lang, "m", code)),
+            Button("Dansk" if other == "da" else "Svenska", cb.make("c", other, "l", code)),
+        ),
+    )
+    answer.add(texts[-1], buttons)
+
+
+async def usable_invitation(services: Services, code: str) -> Invitation | None:
+    if not valid_code_shape(code):
+        return None
+    invitation = await invitations.find(services.db, code_hash(code))
+    if invitation is None or invitation.flow_id not in services.flows:
+        return None
+    return invitation
+
+
+def ask_age(services: Services, flow: Flow, code: str, lang: str, age: int, answer: Answer) -> None:
+    answer.add(
+        services.t(lang, "Are you {age} years or older?", age=age),
+        (
+            (
+                Button(services.t(lang, "Yes"), cb.make("c", lang, "a", code)),
+                Button(services.t(lang, "No"), cb.make("c", lang, "u", code)),
+            ),
+        ),
+    )
+
+
+def encode_state(services: Services, run_id: str, payload: dict[str, object]) -> bytes:
+    return services.secret.encrypt(json.dumps(payload).encode(), f"run-state:{run_id}")
+
+
+def decode_state(services: Services, run: FlowRun) -> dict[str, object]:
+    data = json.loads(services.secret.decrypt(run.state, f"run-state:{run.run_id}"))
+    assert isinstance(data, dict)
+    return data
+
+
+async def accept(
+    services: Services,
+    person: Person,
+    flow: Flow,
+    invitation: Invitation,
+    lang: str,
+    age_confirmed: int | None,
+) -> FlowRun | None:
+    """Record the consent and open a run; None when the code was used by someone else."""
+    pseudonym = services.pseudonym(person)
+    hashed = invitation.code_hash
+    run_id = secrets.token_urlsafe(18)
+    today = services.today()
+    state = engine.start(flow)
+    payload: dict[str, object] = {
+        "engine": state.to_json(),
+        "unit": invitation.unit,
+        "provider": invitation.provider,
+        "lang": lang,
+    }
+    run = FlowRun(
+        run_id=run_id,
+        response_id=secrets.token_urlsafe(18),
+        pseudonym=pseudonym,
+        flow_id=flow.id,
+        flow_version=flow.version,
+        status="open",
+        state=encode_state(services, run_id, payload),
+        step=0,
+        started_on=today,
+        updated_on=today,
+    )
+    choices: dict[str, object] = {"participate": True}
+    if age_confirmed is not None:
+        choices["age_confirmed_at_least"] = age_confirmed
+    async with services.db.transaction() as tx:
+        if not await invitations.mark_used(tx, hashed, today):
+            return None
+        await respondents.ensure(tx, pseudonym, lang, today)
+        await respondents.clear_decline(tx, pseudonym, flow.id)
+        await respondents.add_consent(
+            tx,
+            pseudonym,
+            kind="participation",
+            flow_id=flow.id,
+            flow_version=flow.version,
+            text_hash=consent_text_hash(services, flow, lang),
+            lang=lang,
+            choices=choices,
+            given_at=services.now_iso(),
+        )
+        await runs.create(tx, run, hashed)
+    services.pending_language.pop(pseudonym, None)
+    return run

@@ -1,0 +1,444 @@
+"""Entry points: one per kind of thing a person can send. Each returns an Answer."""
+
+from __future__ import annotations
+
+from rostbot.core import engine
+from rostbot.journey import answering, consent, render, rights
+from rostbot.journey import callback_data as cb
+from rostbot.journey.answering import OpenRun
+from rostbot.journey.services import Answer, Button, Person, Reply, Services
+from rostbot.store import invitations, respondents, runs
+
+
+async def language_of(services: Services, person: Person) -> str:
+    pseudonym = services.pseudonym(person)
+    who = await respondents.get(services.db, pseudonym)
+    if who is not None:
+        return who.lang
+    return services.guess_language(person, pseudonym)
+
+
+async def _latest_open(services: Services, person: Person) -> OpenRun | None:
+    run = await runs.latest_open(services.db, services.pseudonym(person))
+    return answering.load(services, run) if run else None
+
+
+async def _offer_continue(services: Services, person: Person, lang: str, answer: Answer) -> bool:
+    open_run = await _latest_open(services, person)
+    if open_run is None:
+        return False
+    flow_lang = render.flow_language(open_run.flow, lang)
+    number, total = engine.progress(open_run.flow, open_run.state)
+    answer.add(
+        services.t(
+            lang,
+            "You have a questionnaire that is not finished: “{title}”, question {number} of "
+            "{total}. Your answers so far are saved.",
+            title=open_run.flow.title.get(flow_lang),
+            number=number,
+            total=total,
+        ),
+        render.continue_button(services, lang, open_run.run.run_id),
+    )
+    return True
+
+
+async def on_start(services: Services, person: Person, code: str | None) -> Answer:
+    """/start with or without an invitation code."""
+    lang = await language_of(services, person)
+    answer = Answer(lang=lang)
+    if not code:
+        if not await _offer_continue(services, person, lang, answer):
+            consent.about(services, lang, answer)
+        return answer
+    invitation = await consent.usable_invitation(services, code)
+    if invitation is None:
+        answer.add(services.t(lang, "I do not know that link. Please check the letter you got."))
+        consent.about(services, lang, answer)
+        return answer
+    pseudonym = services.pseudonym(person)
+    if invitation.used_on is not None:
+        run = await runs.for_invitation(services.db, invitation.code_hash)
+        if run is not None and run.pseudonym == pseudonym:
+            await _resume(services, person, run.run_id[: cb.RUN_HANDLE], lang, answer)
+        else:
+            answer.add(
+                services.t(
+                    lang,
+                    "This link has been used already. Each link in a letter works for one person.",
+                )
+            )
+            consent.about(services, lang, answer)
+        return answer
+    flow = services.flows[invitation.flow_id]
+    if await respondents.has_declined(services.db, pseudonym, flow.id):
+        answer.add(
+            services.t(
+                lang,
+                "You said no thanks before. That is fine. "
+                "If you have changed your mind, you can say yes below.",
+            )
+        )
+    consent.present(services, flow, code, lang, answer)
+    return answer
+
+
+async def _resume(
+    services: Services, person: Person, handle: str, lang: str, answer: Answer
+) -> None:
+    run = await runs.find_by_prefix(services.db, services.pseudonym(person), handle)
+    open_run = answering.load(services, run) if run else None
+    if open_run is None or open_run.run.status != "open":
+        answer.add(services.t(lang, "That questionnaire is closed. Thank you!"))
+        return
+    answer.add(services.t(lang, "Welcome back! Here is where you stopped."))
+    answer.replies.append(answering.current_question(services, open_run, lang))
+
+
+async def on_text(services: Services, person: Person, text: str) -> Answer:
+    """A typed message: an answer to a free-text question, or a nudge."""
+    lang = await language_of(services, person)
+    answer = Answer(lang=lang)
+    open_run = await _latest_open(services, person)
+    if open_run is None:
+        consent.about(services, lang, answer)
+        return answer
+    await answering.give(
+        services, person, open_run, engine.Typed(text), lang, answer, pressed=False
+    )
+    return answer
+
+
+_SIMPLE_OPS: dict[str, engine.Input] = {
+    "d": engine.Done(),
+    "s": engine.Skip(),
+    "r": engine.Decline(),
+    "b": engine.Back(),
+}
+
+
+async def on_press(services: Services, person: Person, data: str | None) -> Answer:
+    """A button press, checked against the person's stored state."""
+    lang = await language_of(services, person)
+    answer = Answer(lang=lang)
+    press = cb.parse(data)
+    if press is None:
+        answer.toast = services.t(lang, "I do not understand that button.")
+        return answer
+    if press.kind == "a":
+        await _answer_press(services, person, press.parts, lang, answer)
+    elif press.kind == "c":
+        await _consent_press(services, person, press.parts, answer)
+    elif press.kind == "l":
+        return await on_language(services, person, press.parts[0])
+    elif press.kind == "r":
+        await _resume(services, person, press.parts[0], lang, answer)
+    elif press.kind == "k":
+        await _contact_press(services, person, press.parts, lang, answer)
+    elif press.kind == "w":
+        if press.parts[0] == "y":
+            await rights.withdraw(services, person, lang, answer)
+        else:
+            answer.add(services.t(lang, "Good. Nothing has changed."))
+    elif press.kind == "e":
+        if press.parts[0] == "y":
+            await rights.erase(services, person, lang, answer)
+        else:
+            answer.add(services.t(lang, "Good. Nothing has changed."))
+    return answer
+
+
+async def _answer_press(
+    services: Services, person: Person, parts: tuple[str, ...], lang: str, answer: Answer
+) -> None:
+    handle, step_text, op, arg = parts
+    run = await runs.find_by_prefix(services.db, services.pseudonym(person), handle)
+    open_run = answering.load(services, run) if run else None
+    if open_run is None or open_run.run.status != "open":
+        answer.toast = services.t(lang, "This button is old. That questionnaire is closed.")
+        return
+    if not step_text.isdigit() or int(step_text) != open_run.run.step:
+        if step_text.isdigit() and int(step_text) == open_run.run.step - 1:
+            answer.toast = services.t(lang, "Already saved.")
+            return
+        answer.toast = services.t(lang, "This button is old. Here is where you are now.")
+        answer.replies.append(answering.current_question(services, open_run, lang))
+        return
+    if op == "p":
+        answer.replies.append(
+            Reply(answering.current_question(services, open_run, lang).text, edit=True)
+        )
+        answer.add(
+            services.t(
+                lang,
+                "Paused. Your answers so far are saved. "
+                "Press Continue or send /start when you want to go on.",
+            ),
+            render.continue_button(services, lang, open_run.run.run_id),
+        )
+        return
+    given: engine.Input
+    if op == "c":
+        given = engine.Choose(arg)
+    elif op == "t":
+        given = engine.Toggle(arg)
+    elif op in _SIMPLE_OPS:
+        given = _SIMPLE_OPS[op]
+    else:
+        answer.toast = services.t(lang, "I do not understand that button.")
+        return
+    await answering.give(services, person, open_run, given, lang, answer, pressed=True)
+
+
+async def _consent_press(
+    services: Services, person: Person, parts: tuple[str, ...], answer: Answer
+) -> None:
+    lang, act, code = parts
+    lang = lang if lang in ("sv", "da") else answer.lang
+    answer.lang = lang
+    invitation = await consent.usable_invitation(services, code)
+    if invitation is None:
+        answer.toast = services.t(lang, "This button is old.")
+        return
+    flow = services.flows[invitation.flow_id]
+    pseudonym = services.pseudonym(person)
+    if invitation.used_on is not None:
+        run = await runs.for_invitation(services.db, invitation.code_hash)
+        if run is not None and run.pseudonym == pseudonym:
+            answer.toast = services.t(lang, "Already saved.")
+        else:
+            answer.toast = services.t(lang, "This link has been used already.")
+        return
+    min_age = flow.min_age_for(lang)
+    if act == "l":
+        services.remember_language(pseudonym, lang)
+        consent.present(services, flow, code, lang, answer)
+    elif act == "m":
+        answer.add(
+            services.t(
+                lang,
+                consent.READ_MORE,
+                organisation=services.settings.organisation,
+                contact=services.settings.contact or services.settings.organisation,
+            ),
+            answer_buttons_after_more(services, lang, code),
+        )
+    elif act == "n":
+        await respondents.add_decline(services.db, pseudonym, flow.id)
+        answer.replies.append(Reply(services.t(lang, "You said: No thanks."), edit=True))
+        answer.add(
+            services.t(
+                lang, "That is fine. Nothing about your answers is saved. Thank you for your time."
+            )
+        )
+    elif act == "y" and min_age:
+        answer.replies.append(
+            Reply(services.t(lang, "You said: Yes, I want to take part."), edit=True)
+        )
+        consent.ask_age(services, flow, code, lang, min_age, answer)
+    elif act in ("y", "a"):
+        await _open_run(services, person, invitation, lang, min_age, answer)
+    elif act == "u":
+        answer.replies.append(Reply(services.t(lang, "You said: No."), edit=True))
+        answer.add(
+            services.t(
+                lang,
+                "Thank you for wanting to help. These questions are for "
+                "people who are {age} or older. Nothing has been saved.",
+                age=min_age or 0,
+            )
+        )
+    else:
+        answer.toast = services.t(lang, "I do not understand that button.")
+
+
+def answer_buttons_after_more(
+    services: Services, lang: str, code: str
+) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (Button(services.t(lang, "Yes, I want to take part"), cb.make("c", lang, "y", code)),),
+        (Button(services.t(lang, "No thanks"), cb.make("c", lang, "n", code)),),
+    )
+
+
+async def _open_run(
+    services: Services,
+    person: Person,
+    invitation: invitations.Invitation,
+    lang: str,
+    min_age: int | None,
+    answer: Answer,
+) -> None:
+    flow = services.flows[invitation.flow_id]
+    run = await consent.accept(services, person, flow, invitation, lang, min_age)
+    if run is None:
+        answer.toast = services.t(lang, "This link has been used already.")
+        return
+    open_run = answering.load(services, run)
+    assert open_run is not None
+    answer.lang = lang
+    answer.replies.append(Reply(services.t(lang, "You said yes. Thank you!"), edit=True))
+    answer.add(flow.intro.get(render.flow_language(flow, lang)))
+    answer.replies.append(answering.current_question(services, open_run, lang))
+
+
+async def _contact_press(
+    services: Services, person: Person, parts: tuple[str, ...], lang: str, answer: Answer
+) -> None:
+    handle, choice = parts
+    run = await runs.find_by_prefix(services.db, services.pseudonym(person), handle)
+    if run is None:
+        answer.toast = services.t(lang, "This button is old.")
+        return
+    flow = services.flows.get(run.flow_id)
+    agreed = choice == "y"
+    if not await answering.record_contact_consent(services, person, lang, agreed, flow):
+        answer.toast = services.t(lang, "This button is old.")
+        return
+    if agreed:
+        answer.replies.append(
+            Reply(
+                services.t(
+                    lang,
+                    "You said yes: we may contact you later. You can take it back with /withdraw.",
+                ),
+                edit=True,
+            )
+        )
+    else:
+        answer.replies.append(
+            Reply(services.t(lang, "You said no. We will not contact you."), edit=True)
+        )
+
+
+async def on_language(services: Services, person: Person, lang: str | None) -> Answer:
+    """Switch language (or offer the choice), and show the current question again."""
+    current = await language_of(services, person)
+    if lang not in ("sv", "da"):
+        answer = Answer(lang=current)
+        answer.add(
+            services.t(current, "Choose your language."), (render.language_buttons(services),)
+        )
+        return answer
+    pseudonym = services.pseudonym(person)
+    if await respondents.get(services.db, pseudonym) is not None:
+        await respondents.set_language(services.db, pseudonym, lang)
+    else:
+        services.remember_language(pseudonym, lang)
+    answer = Answer(lang=lang)
+    answer.add(services.t(lang, "I will write in this language from now on."))
+    open_run = await _latest_open(services, person)
+    if open_run is not None:
+        answer.replies.append(answering.current_question(services, open_run, lang))
+    return answer
+
+
+async def on_pause(services: Services, person: Person) -> Answer:
+    lang = await language_of(services, person)
+    answer = Answer(lang=lang)
+    open_run = await _latest_open(services, person)
+    if open_run is None:
+        answer.add(services.t(lang, "There is nothing to pause."))
+        return answer
+    answer.add(
+        services.t(
+            lang,
+            "Paused. Your answers so far are saved. "
+            "Press Continue or send /start when you want to go on.",
+        ),
+        render.continue_button(services, lang, open_run.run.run_id),
+    )
+    return answer
+
+
+async def on_help(services: Services, person: Person) -> Answer:
+    lang = await language_of(services, person)
+    answer = Answer(lang=lang)
+    answer.add(
+        services.t(
+            lang,
+            "I ask short questions for {organisation}. Taking part is voluntary.\n\n"
+            "/start – begin or continue\n"
+            "/pause – take a break\n"
+            "/language – choose Swedish or Danish\n"
+            "/mydata – see what I store about you\n"
+            "/withdraw – stop all contact\n"
+            "/erase – delete your data",
+            organisation=services.settings.organisation,
+        )
+    )
+    await _offer_continue(services, person, lang, answer)
+    return answer
+
+
+async def on_my_data(services: Services, person: Person) -> Answer:
+    lang = await language_of(services, person)
+    answer = Answer(lang=lang)
+    await rights.show_my_data(services, person, lang, answer)
+    return answer
+
+
+async def on_withdraw(services: Services, person: Person) -> Answer:
+    lang = await language_of(services, person)
+    answer = Answer(lang=lang)
+    rights.ask_withdraw(services, lang, answer)
+    return answer
+
+
+async def on_erase(services: Services, person: Person) -> Answer:
+    lang = await language_of(services, person)
+    answer = Answer(lang=lang)
+    rights.ask_erase(services, lang, answer)
+    return answer
+
+
+async def on_unsupported(services: Services, person: Person) -> Answer:
+    """A sticker, photo, voice message, file, location...: say what works, keep the place."""
+    lang = await language_of(services, person)
+    answer = Answer(lang=lang)
+    answer.add(
+        services.t(
+            lang,
+            "I can only read text and button presses. Please write your answer or use the buttons.",
+        )
+    )
+    open_run = await _latest_open(services, person)
+    if open_run is not None:
+        answer.replies.append(answering.current_question(services, open_run, lang))
+    return answer
+
+
+async def on_edited(services: Services, person: Person) -> Answer:
+    lang = await language_of(services, person)
+    answer = Answer(lang=lang)
+    answer.add(
+        services.t(
+            lang,
+            "I saw that you changed a message. I keep what you sent first. "
+            "To change an answer, press ← Back under the question.",
+        )
+    )
+    return answer
+
+
+async def on_unknown_command(services: Services, person: Person) -> Answer:
+    lang = await language_of(services, person)
+    answer = Answer(lang=lang)
+    answer.add(services.t(lang, "I do not know that command. Send /help to see what I can do."))
+    open_run = await _latest_open(services, person)
+    if open_run is not None:
+        answer.replies.append(answering.current_question(services, open_run, lang))
+    return answer
+
+
+def group_answer(services: Services, lang: str, bot_username: str) -> Answer:
+    answer = Answer(lang=lang)
+    answer.add(
+        services.t(
+            lang,
+            "I only talk with one person at a time, in a private chat. "
+            "Write to me directly: @{bot}",
+            bot=bot_username,
+        )
+    )
+    return answer

@@ -1,0 +1,188 @@
+"""The person's rights inside the chat: see what is stored, withdraw, erase."""
+
+from __future__ import annotations
+
+from rostbot.core import engine
+from rostbot.journey import callback_data as cb
+from rostbot.journey.answering import load
+from rostbot.journey.services import Answer, Button, Person, Services
+from rostbot.store import answers, respondents, runs
+
+
+async def show_my_data(services: Services, person: Person, lang: str, answer: Answer) -> None:
+    """List consents, open flows and answers (sealed) stored about this person."""
+    pseudonym = services.pseudonym(person)
+    who = await respondents.get(services.db, pseudonym)
+    if who is None:
+        declined = await _declined_any(services, pseudonym)
+        text = services.t(lang, "I store nothing about you.")
+        if declined:
+            text += "\n" + services.t(
+                lang, "Only a note that you said no thanks, so that I do not ask again."
+            )
+        answer.add(text)
+        return
+    lines = [services.t(lang, "This is what I store about you:"), ""]
+    lines.append(
+        services.t(
+            lang, "• Language: {language}", language="svenska" if who.lang == "sv" else "dansk"
+        )
+    )
+    for record in await respondents.consents(services.db, pseudonym):
+        flow = services.flows.get(record.flow_id or "")
+        title = flow.title.get(lang) if flow and lang in flow.languages else record.flow_id or ""
+        day = record.given_at[:10]
+        if record.kind == "participation":
+            line = services.t(
+                lang,
+                "• Yes to taking part in “{title}” on {day} (text version {version})",
+                title=title,
+                day=day,
+                version=record.text_hash,
+            )
+        else:
+            line = services.t(
+                lang,
+                "• Yes to being contacted later, on {day} (text version {version})",
+                day=day,
+                version=record.text_hash,
+            )
+        if record.withdrawn_at:
+            line += " " + services.t(lang, "(withdrawn {day})", day=record.withdrawn_at[:10])
+        lines.append(line)
+    person_runs = await runs.for_person(services.db, pseudonym)
+    for run in person_runs:
+        if run.status != "open":
+            continue
+        open_run = load(services, run)
+        if open_run is None:
+            continue
+        number, total = engine.progress(open_run.flow, open_run.state)
+        lines.append(
+            services.t(
+                lang,
+                "• Not finished: “{title}”, at question {number} of {total}",
+                title=open_run.flow.title.get(lang)
+                if lang in open_run.flow.languages
+                else open_run.flow.id,
+                number=number,
+                total=total,
+            )
+        )
+    waiting, exported = await answers.counts(services.db, [r.response_id for r in person_runs])
+    lines.append(
+        services.t(
+            lang, "• {count} answers, sealed. Only the analysts can open them.", count=waiting
+        )
+    )
+    if exported:
+        lines.append(
+            services.t(
+                lang,
+                "• {count} answers are already with the analysts without your name.",
+                count=exported,
+            )
+        )
+    lines.append(
+        services.t(
+            lang,
+            "• Contact later: {choice}",
+            choice=services.t(lang, "Yes") if who.has_contact_handle else services.t(lang, "No"),
+        )
+    )
+    lines.append(services.t(lang, "• Bookings: none"))
+    answer.add("\n".join(lines))
+
+
+async def _declined_any(services: Services, pseudonym: str) -> bool:
+    return any(
+        [
+            await respondents.has_declined(services.db, pseudonym, flow_id)
+            for flow_id in services.flows
+        ]
+    )
+
+
+def ask_withdraw(services: Services, lang: str, answer: Answer) -> None:
+    answer.add(
+        services.t(
+            lang,
+            "Do you want to withdraw? I will stop all contact with you. "
+            "Your open questionnaires will close.",
+        ),
+        (
+            (
+                Button(services.t(lang, "Yes, withdraw"), cb.make("w", "y")),
+                Button(services.t(lang, "No, go back"), cb.make("w", "n")),
+            ),
+        ),
+    )
+
+
+async def withdraw(services: Services, person: Person, lang: str, answer: Answer) -> None:
+    pseudonym = services.pseudonym(person)
+    async with services.db.transaction() as tx:
+        if await respondents.get(tx, pseudonym) is None:
+            nothing = True
+        else:
+            nothing = False
+            await respondents.withdraw(tx, pseudonym, services.now_iso(), services.today())
+            await runs.stop_open(tx, pseudonym, services.today())
+    if nothing:
+        answer.add(services.t(lang, "I store nothing about you, so there is nothing to withdraw."))
+        return
+    answer.add(
+        services.t(
+            lang,
+            "Done. You have withdrawn. I will not contact you again. "
+            "The answers you gave are kept sealed and used only for groups. "
+            "To delete them too, send /erase.",
+        )
+    )
+
+
+def ask_erase(services: Services, lang: str, answer: Answer) -> None:
+    answer.add(
+        services.t(
+            lang,
+            "Do you want to erase your data? I will delete your answers, "
+            "your consents and everything else linked to you. This cannot be undone.",
+        ),
+        (
+            (
+                Button(services.t(lang, "Yes, erase"), cb.make("e", "y")),
+                Button(services.t(lang, "No, go back"), cb.make("e", "n")),
+            ),
+        ),
+    )
+
+
+async def erase(services: Services, person: Person, lang: str, answer: Answer) -> None:
+    pseudonym = services.pseudonym(person)
+    async with services.db.transaction() as tx:
+        person_runs = await runs.for_person(tx, pseudonym)
+        response_ids = [r.response_id for r in person_runs]
+        _, exported = await answers.counts(tx, response_ids)
+        deleted = await answers.delete_unexported(tx, response_ids)
+        existed = await respondents.get(tx, pseudonym) is not None
+        await respondents.erase(tx, pseudonym)
+    services.pending_language.pop(pseudonym, None)
+    if not existed and not deleted:
+        answer.add(services.t(lang, "I store nothing about you, so there is nothing to erase."))
+        return
+    answer.add(
+        services.t(
+            lang,
+            "Done. I deleted {count} answers and everything else linked to you.",
+            count=deleted,
+        )
+    )
+    if exported:
+        answer.add(
+            services.t(
+                lang,
+                "{count} answers were already given to the analysts without your name. "
+                "They can no longer be linked to you, so they cannot be found and deleted.",
+                count=exported,
+            )
+        )

@@ -1,0 +1,95 @@
+"""What the journey needs at hand: settings, store, flows, keys, texts, clock."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rostbot.config import Settings
+from rostbot.core.flow_model import Flow
+from rostbot.crypto.analyst_keys import AnalystPublicKey
+from rostbot.crypto.server_secret import ServerSecret
+from rostbot.i18n import Translations, default_language_for_zone, normalise_language
+from rostbot.store.database import Database
+
+PENDING_LANGUAGE_CAP = 10_000
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who wrote, as Telegram told us; never stored as such."""
+
+    user_id: int
+    chat_id: int
+    language_code: str | None
+    update_id: int
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to send, or (edit=True) the new content of the pressed message."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    edit: bool = False
+
+
+@dataclass
+class Answer:
+    """Everything to send back for one update."""
+
+    replies: list[Reply] = field(default_factory=list)
+    toast: str | None = None  # the short note on a pressed button
+    lang: str = "sv"
+
+    def add(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
+        self.replies.append(Reply(text, buttons))
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    flows: dict[str, Flow]
+    secret: ServerSecret
+    keys: list[AnalystPublicKey]
+    texts: Translations
+    clock: Callable[[], datetime] = utc_now
+    # Language picked before consent lives only in memory: nothing is stored
+    # about someone who has not said yes.
+    pending_language: OrderedDict[str, str] = field(default_factory=OrderedDict)
+
+    def pseudonym(self, person: Person) -> str:
+        return self.secret.pseudonym("telegram-user", person.user_id)
+
+    def today(self) -> str:
+        return self.clock().date().isoformat()
+
+    def now_iso(self) -> str:
+        return self.clock().replace(microsecond=0).isoformat()
+
+    def t(self, lang: str, msgid: str, **values: object) -> str:
+        return self.texts.text(lang, msgid, **values)
+
+    def remember_language(self, pseudonym: str, lang: str) -> None:
+        self.pending_language[pseudonym] = lang
+        self.pending_language.move_to_end(pseudonym)
+        while len(self.pending_language) > PENDING_LANGUAGE_CAP:
+            self.pending_language.popitem(last=False)
+
+    def guess_language(self, person: Person, pseudonym: str) -> str:
+        if pseudonym in self.pending_language:
+            return self.pending_language[pseudonym]
+        return normalise_language(person.language_code, default_language_for_zone(self.settings.tz))

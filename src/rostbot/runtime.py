@@ -1,0 +1,68 @@
+"""Lifespan of a running bot: open every resource, check it, run, close.
+
+Everything is checked before the bot takes its first update: a broken flow
+file, a missing key or an unreadable database stops the start with one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from rostbot.config import Settings
+from rostbot.core.flow_loader import load_flows
+from rostbot.crypto.analyst_keys import load_public_keys
+from rostbot.crypto.server_secret import SecretFileError, ServerSecret
+from rostbot.i18n import Translations
+from rostbot.journey.services import Services, utc_now
+from rostbot.store.database import Database
+from rostbot.telegram.application import build_application, register_commands
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def open_services(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+) -> AsyncIterator[Services]:
+    """Load flows, texts, keys and secret, open the database; close it at the end."""
+    flows = load_flows(settings.flows_dir)
+    texts = Translations.load()
+    if settings.secret_file is None:
+        raise SecretFileError("ROSTBOT_SECRET_FILE is not set")
+    secret = ServerSecret.load(settings.secret_file)
+    keys = load_public_keys(list(settings.analyst_key_paths))
+    db = await Database.open(settings.db_path)
+    try:
+        yield Services(settings, db, flows, secret, keys, texts, clock=clock)
+    finally:
+        await db.close()
+
+
+async def serve(
+    services: Services,
+    *,
+    token: str,
+    stop: asyncio.Event,
+    poll_timeout: int = 10,
+) -> None:
+    """Poll for updates until `stop` is set; the Bot API URL comes from the settings."""
+    settings = services.settings
+    app = build_application(
+        services,
+        token=token,
+        base_url=settings.bot_api_url,
+        base_file_url=settings.bot_file_url,
+    )
+    async with app:
+        await register_commands(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+        log.info("rostbot is running as @%s", app.bot.username)
+        await stop.wait()
+        await app.updater.stop()
+        await app.stop()

@@ -1,0 +1,163 @@
+"""The one aiosqlite connection: opening, WAL, numbered migrations, transactions.
+
+Every statement runs under one asyncio lock, so a coroutine never sees another
+coroutine's half-done transaction on the shared connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+Row = sqlite3.Row
+
+
+class StoreError(Exception):
+    """The database cannot be opened, migrated or written; one line for the operator."""
+
+
+def _describe(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "disk" in text or "full" in text:
+        return "the disk is full"
+    if "locked" in text or "busy" in text:
+        return "the database is locked by another program"
+    if "readonly" in text:
+        return "the database file is read-only"
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found = []
+    folder = resources.files("rostbot.store") / "migrations"
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            found.append((int(name[:3]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Database:
+    """An open rostbot database."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self._connection = connection
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from None
+        connection.row_factory = sqlite3.Row
+        database = cls(connection, path)
+        try:
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute("PRAGMA synchronous=FULL")
+            await connection.execute("PRAGMA foreign_keys=ON")
+            await connection.execute("PRAGMA busy_timeout=5000")
+            await connection.execute("PRAGMA secure_delete=ON")
+            await database._migrate()
+        except sqlite3.Error as exc:
+            await connection.close()
+            raise StoreError(f"cannot prepare database {path}: {_describe(exc)}") from None
+        return database
+
+    async def close(self) -> None:
+        await self._connection.close()
+
+    async def _migrate(self) -> None:
+        await self._connection.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT)"
+        )
+        async with self._connection.execute("SELECT number FROM schema_migrations") as cursor:
+            done = {row[0] for row in await cursor.fetchall()}
+        for number, name, sql in _migrations():
+            if number in done:
+                continue
+            await self._connection.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\n"
+                f"INSERT INTO schema_migrations VALUES ({number}, '{name}');\nCOMMIT;"
+            )
+
+    async def schema_version(self) -> int:
+        row = await self.fetch_one("SELECT max(number) AS n FROM schema_migrations")
+        return int(row["n"]) if row and row["n"] is not None else 0
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """Run statements atomically; commit on success, roll back on any error."""
+        async with self._lock:
+            try:
+                await self._connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(_describe(exc)) from None
+            try:
+                yield Transaction(self._connection)
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            try:
+                await self._connection.execute("COMMIT")
+            except sqlite3.Error as exc:
+                await self._connection.execute("ROLLBACK")
+                raise StoreError(_describe(exc)) from None
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        async with self._lock:
+            try:
+                async with self._connection.execute(sql, tuple(params)) as cursor:
+                    row: Row | None = await cursor.fetchone()
+                    return row
+            except sqlite3.Error as exc:
+                raise StoreError(_describe(exc)) from None
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        async with self._lock:
+            try:
+                async with self._connection.execute(sql, tuple(params)) as cursor:
+                    return list(await cursor.fetchall())
+            except sqlite3.Error as exc:
+                raise StoreError(_describe(exc)) from None
+
+
+class Transaction:
+    """Statements inside one open transaction."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one statement; returns the number of rows changed."""
+        try:
+            cursor = await self._connection.execute(sql, tuple(params))
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as exc:
+            raise StoreError(_describe(exc)) from None
+        return int(cursor.rowcount)
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        try:
+            async with self._connection.execute(sql, tuple(params)) as cursor:
+                row: Row | None = await cursor.fetchone()
+                return row
+        except sqlite3.Error as exc:
+            raise StoreError(_describe(exc)) from None
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        try:
+            async with self._connection.execute(sql, tuple(params)) as cursor:
+                return list(await cursor.fetchall())
+        except sqlite3.Error as exc:
+            raise StoreError(_describe(exc)) from None

@@ -1,0 +1,106 @@
+"""All wiring in one place: build the python-telegram-bot Application."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from rostbot.i18n import N_
+from rostbot.journey.services import Services
+from rostbot.telegram import handlers
+
+# Commands per language: (name, msgid of the description, handler). The
+# language switch has a command in each language, besides /language.
+COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "sv": [
+        ("start", N_("Begin or continue")),
+        ("pause", N_("Take a break")),
+        ("sprak", N_("Choose language")),
+        ("dansk", N_("Switch to Danish")),
+        ("minadata", N_("See what is stored about me")),
+        ("aterkalla", N_("Withdraw and stop all contact")),
+        ("radera", N_("Erase my data")),
+        ("hjalp", N_("Help")),
+    ],
+    "da": [
+        ("start", N_("Begin or continue")),
+        ("pause", N_("Take a break")),
+        ("sprog", N_("Choose language")),
+        ("svenska", N_("Switch to Swedish")),
+        ("minedata", N_("See what is stored about me")),
+        ("traektilbage", N_("Withdraw and stop all contact")),
+        ("slet", N_("Erase my data")),
+        ("hjaelp", N_("Help")),
+    ],
+}
+ALIASES: dict[str, list[str]] = {
+    "language": ["language", "sprak", "sprog"],
+    "swedish": ["svenska", "svensk"],
+    "danish": ["dansk"],
+    "pause": ["pause", "paus"],
+    "help": ["help", "hjalp", "hjaelp"],
+    "mydata": ["mydata", "minadata", "minedata"],
+    "withdraw": ["withdraw", "aterkalla", "traektilbage"],
+    "erase": ["erase", "radera", "slet"],
+}
+
+
+async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
+    """Publish the command menu per language (setMyCommands)."""
+    services: Services = app.bot_data["services"]
+    scope = BotCommandScopeAllPrivateChats()
+    for lang, commands in COMMANDS.items():
+        menu = [BotCommand(name, services.t(lang, text)) for name, text in commands]
+        await app.bot.set_my_commands(menu, scope=scope, language_code=lang)
+        if lang == "sv":
+            await app.bot.set_my_commands(menu, scope=scope)
+
+
+def build_application(
+    services: Services, *, token: str, base_url: str, base_file_url: str
+) -> Application:  # type: ignore[type-arg]
+    """The bot, with every handler wired and the services at hand."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .build()
+    )
+    app.bot_data["services"] = services
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    message = filters.UpdateType.MESSAGE
+    app.add_handlers(
+        [
+            MessageHandler(groups, handlers.on_group),
+            CommandHandler("start", handlers.on_start, filters=private & message),
+            CommandHandler(ALIASES["language"], handlers.on_language, filters=private & message),
+            CommandHandler(ALIASES["swedish"], handlers.on_swedish, filters=private & message),
+            CommandHandler(ALIASES["danish"], handlers.on_danish, filters=private & message),
+            CommandHandler(ALIASES["pause"], handlers.on_pause, filters=private & message),
+            CommandHandler(ALIASES["help"], handlers.on_help, filters=private & message),
+            CommandHandler(ALIASES["mydata"], handlers.on_my_data, filters=private & message),
+            CommandHandler(ALIASES["withdraw"], handlers.on_withdraw, filters=private & message),
+            CommandHandler(ALIASES["erase"], handlers.on_erase, filters=private & message),
+            CallbackQueryHandler(handlers.on_press),
+            MessageHandler(private & message & filters.COMMAND, handlers.on_unknown_command),
+            MessageHandler(private & message & filters.TEXT, handlers.on_text),
+            MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, handlers.on_edited),
+            MessageHandler(private & message, handlers.on_unsupported),
+        ]
+    )
+    app.add_error_handler(handlers.on_error)
+    return app

@@ -1,0 +1,65 @@
+"""The one place that sends messages: turns an Answer into Bot API calls."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ExtBot
+
+from rostbot.journey.services import Answer, Reply
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 4096
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+async def deliver(
+    bot: ExtBot[None], chat_id: int, answer: Answer, query: CallbackQuery | None = None
+) -> None:
+    """Answer the pressed button (if any), apply edits, then send new messages in order."""
+    if query is not None:
+        try:
+            await query.answer(text=answer.toast[:200] if answer.toast else None)
+        except BadRequest:
+            log.info("a button press expired before it was answered")
+    for reply in answer.replies:
+        try:
+            if reply.edit:
+                message = query.message if query is not None else None
+                if isinstance(message, Message):
+                    await _edit(bot, message, reply)
+                continue
+            await bot.send_message(chat_id, _fit(reply.text), reply_markup=keyboard(reply))
+        except Forbidden:
+            log.info("a person has blocked the bot; nothing more is sent")
+            return
+        except TelegramError as exc:
+            log.warning("sending failed: %s", type(exc).__name__)
+            raise
+
+
+async def _edit(bot: ExtBot[None], message: Message, reply: Reply) -> None:
+    try:
+        await bot.edit_message_text(
+            _fit(reply.text),
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            reply_markup=keyboard(reply),
+        )
+    except BadRequest as exc:
+        # A double tap edits to the same content; an old message may be gone.
+        if "not modified" not in str(exc) and "not found" not in str(exc):
+            raise

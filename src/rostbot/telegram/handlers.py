@@ -1,0 +1,169 @@
+"""Handlers: one job each, turning an Update into a journey call and its Answer into replies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from rostbot.journey import conversation
+from rostbot.journey.services import Answer, Person, Services
+from rostbot.store.database import StoreError
+from rostbot.telegram.delivery import deliver
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def services_of(context: Context) -> Services:
+    services = context.bot_data["services"]
+    assert isinstance(services, Services)
+    return services
+
+
+def person_of(update: Update) -> Person:
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None
+    return Person(user.id, chat.id, user.language_code, update.update_id)
+
+
+async def _respond(
+    update: Update, context: Context, make: Callable[[Services, Person], Awaitable[Answer]]
+) -> None:
+    services = services_of(context)
+    person = person_of(update)
+    try:
+        answer = await make(services, person)
+    except StoreError as exc:
+        log.error("store error while handling an update: %s", exc)
+        lang = services.guess_language(person, services.pseudonym(person))
+        answer = Answer(lang=lang)
+        answer.add(
+            services.t(
+                lang,
+                "Sorry, I could not save that just now. "
+                "Nothing you saved before is lost. Please try again in a minute.",
+            )
+        )
+        if update.callback_query is not None:
+            answer.toast = services.t(lang, "Not saved. Please try again.")
+    await deliver(context.bot, person.chat_id, answer, update.callback_query)
+
+
+async def on_start(update: Update, context: Context) -> None:
+    """Open an invitation, continue a run, or say what the bot is."""
+    code = context.args[0] if context.args else None
+    await _respond(update, context, lambda s, p: conversation.on_start(s, p, code))
+
+
+async def on_text(update: Update, context: Context) -> None:
+    """Take a typed answer."""
+    assert update.message is not None
+    text = update.message.text or ""
+    await _respond(update, context, lambda s, p: conversation.on_text(s, p, text))
+
+
+async def on_press(update: Update, context: Context) -> None:
+    """Take a button press."""
+    assert update.callback_query is not None
+    data = update.callback_query.data
+    await _respond(update, context, lambda s, p: conversation.on_press(s, p, data))
+
+
+async def on_language(update: Update, context: Context) -> None:
+    """Offer Swedish or Danish."""
+    await _respond(update, context, lambda s, p: conversation.on_language(s, p, None))
+
+
+async def on_swedish(update: Update, context: Context) -> None:
+    """Switch to Swedish."""
+    await _respond(update, context, lambda s, p: conversation.on_language(s, p, "sv"))
+
+
+async def on_danish(update: Update, context: Context) -> None:
+    """Switch to Danish."""
+    await _respond(update, context, lambda s, p: conversation.on_language(s, p, "da"))
+
+
+async def on_pause(update: Update, context: Context) -> None:
+    """Pause the open flow."""
+    await _respond(update, context, conversation.on_pause)
+
+
+async def on_help(update: Update, context: Context) -> None:
+    """List what the bot can do."""
+    await _respond(update, context, conversation.on_help)
+
+
+async def on_my_data(update: Update, context: Context) -> None:
+    """Show what is stored about the person."""
+    await _respond(update, context, conversation.on_my_data)
+
+
+async def on_withdraw(update: Update, context: Context) -> None:
+    """Ask to confirm withdrawing."""
+    await _respond(update, context, conversation.on_withdraw)
+
+
+async def on_erase(update: Update, context: Context) -> None:
+    """Ask to confirm erasing."""
+    await _respond(update, context, conversation.on_erase)
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """Say the command is unknown and show where the person is."""
+    await _respond(update, context, conversation.on_unknown_command)
+
+
+async def on_unsupported(update: Update, context: Context) -> None:
+    """Stickers, photos, voice, files, locations: say what works."""
+    await _respond(update, context, conversation.on_unsupported)
+
+
+async def on_edited(update: Update, context: Context) -> None:
+    """Explain that edits do not change saved answers."""
+    await _respond(update, context, conversation.on_edited)
+
+
+async def on_group(update: Update, context: Context) -> None:
+    """Say, once per group and on every command, that flows run only in private chats."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    told: set[int] = context.bot_data.setdefault("groups_told", set())
+    is_command = bool(message.text and message.text.startswith("/"))
+    if not is_command and chat.id in told:
+        return
+    told.add(chat.id)
+    services = services_of(context)
+    user = update.effective_user
+    lang = services.guess_language(
+        Person(0, chat.id, user.language_code if user else None, update.update_id), ""
+    )
+    answer = conversation.group_answer(services, lang, context.bot.username)
+    await deliver(context.bot, chat.id, answer)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log without personal data, and tell the person something went wrong."""
+    log.error(
+        "error while handling an update: %s", type(context.error).__name__, exc_info=context.error
+    )
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    services = services_of(context)
+    person = person_of(update)
+    lang = services.guess_language(person, services.pseudonym(person))
+    try:
+        await context.bot.send_message(
+            person.chat_id,
+            services.t(lang, "Sorry, something went wrong on my side. Please try again."),
+        )
+    except Exception:  # the error path must never raise
+        log.warning("could not tell the person about an error")
