@@ -237,6 +237,14 @@ async def _consent_press(
         )
         consent.ask_age(services, flow, code, lang, min_age, answer)
     elif act in ("y", "a"):
+        if act == "a" and min_age:
+            said = services.t(lang, "Are you {age} years or older?", age=min_age)
+            said += "\n\n" + services.t(
+                lang, "✓ Your answer: {answer}", answer=services.t(lang, "Yes")
+            )
+        else:
+            said = services.t(lang, "You said: Yes, I want to take part.")
+        answer.replies.append(Reply(said, edit=True))
         await _open_run(services, person, invitation, lang, min_age, answer)
     elif act == "u":
         answer.replies.append(Reply(services.t(lang, "You said: No."), edit=True))
@@ -277,7 +285,6 @@ async def _open_run(
     open_run = answering.load(services, run)
     assert open_run is not None
     answer.lang = lang
-    answer.replies.append(Reply(services.t(lang, "You said yes. Thank you!"), edit=True))
     answer.add(flow.intro.get(render.flow_language(flow, lang)))
     answer.replies.append(answering.current_question(services, open_run, lang))
 
