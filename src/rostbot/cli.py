@@ -189,6 +189,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_sandbox(args: argparse.Namespace) -> int:
     from rostbot.sandbox.terminal import run_sandbox
 
+    if "ROSTBOT_LOG_LEVEL" not in os.environ:
+        logging.getLogger().setLevel(logging.WARNING)  # keep the terminal chat readable
+
     return asyncio.run(
         run_sandbox(data=args.data, flows=args.flows, lang=args.lang, port=args.port)
     )
