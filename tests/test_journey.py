@@ -14,7 +14,6 @@ from journey_steps import (
     table_count,
     wait_question,
 )
-
 from rostbot.crypto.analyst_keys import AnalystPrivateKey
 from rostbot.sandbox.botapi import SandboxBotApi
 

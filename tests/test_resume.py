@@ -10,7 +10,6 @@ from pathlib import Path
 
 from conftest import RunningBot
 from journey_steps import answer_question, open_all, start_and_consent, wait_question
-
 from rostbot.config import Settings
 from rostbot.crypto.analyst_keys import AnalystPrivateKey
 from rostbot.journey.services import utc_now
@@ -74,9 +73,7 @@ async def _start_process(api: SandboxBotApi, settings: Settings) -> asyncio.subp
 async def test_killed_bot_process_loses_no_acknowledged_answer_and_the_person_continues(
     api: SandboxBotApi, settings: Settings, analyst_key: tuple[Path, AnalystPrivateKey]
 ) -> None:
-    helper = RunningBot(
-        api, settings, clock=lambda: __import__("datetime").datetime.now(__import__("datetime").UTC)
-    )
+    helper = RunningBot(api, settings, clock=utc_now)  # only used to make invitations
     [code] = await helper.invite("meeting_feedback")
     process = await _start_process(api, helper.settings)
     try:
