@@ -114,8 +114,12 @@ async def _save(
 ) -> bool:
     """Commit the outcome; False when the update was handled before or the run moved on."""
     status = "finished" if outcome.state.position is None else "open"
+    kept = outcome.state
+    if status == "finished":
+        # the answers show_if needed are of no use any more: keep none of them
+        kept = engine.RunState(None, outcome.state.history)
     payload: dict[str, object] = {
-        "engine": outcome.state.to_json(),
+        "engine": kept.to_json(),
         "unit": open_run.unit,
         "provider": open_run.provider,
         "lang": open_run.lang,
