@@ -81,7 +81,9 @@ class ShowIf(Strict):
     @field_validator("equals", mode="before")
     @classmethod
     def _equals_is_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, int | bool) and not isinstance(value, bool) else value
+        return (
+            str(value) if isinstance(value, int | bool) and not isinstance(value, bool) else value
+        )
 
     @model_validator(mode="after")
     def _one_test(self) -> ShowIf:
@@ -237,9 +239,7 @@ class Flow(Strict):
 
     @field_validator("min_age")
     @classmethod
-    def _age_range(
-        cls, value: int | dict[str, int] | None
-    ) -> int | dict[str, int] | None:
+    def _age_range(cls, value: int | dict[str, int] | None) -> int | dict[str, int] | None:
         ages = value.values() if isinstance(value, dict) else [value] if value else []
         if any(not 0 <= age <= 120 for age in ages):
             raise ValueError("an age is between 0 and 120")
@@ -248,7 +248,10 @@ class Flow(Strict):
     def min_age_for(self, lang: str) -> int | None:
         """The age a person must have reached to take part, in that language's country."""
         if isinstance(self.min_age, dict):
-            return self.min_age.get(lang)  # type: ignore[call-overload]
+            for key, age in self.min_age.items():
+                if key == lang:
+                    return age
+            return None
         return self.min_age
 
     def question(self, question_id: str) -> Question:
