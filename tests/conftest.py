@@ -66,9 +66,7 @@ class RunningBot:
         self, api: SandboxBotApi, settings: Settings, clock: Callable[[], datetime]
     ) -> None:
         self.api = api
-        self.settings = replace(
-            settings, token=api.token, bot_api_url=api.base_url.rstrip("/")
-        )
+        self.settings = replace(settings, token=api.token, bot_api_url=api.base_url.rstrip("/"))
         self.clock = clock
         self._stop: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -85,8 +83,9 @@ class RunningBot:
         self._ready = asyncio.Event()
         self._task = asyncio.create_task(self._run())
         ready = asyncio.create_task(self._ready.wait())
-        done, _ = await asyncio.wait({ready, self._task}, timeout=15,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {ready, self._task}, timeout=15, return_when=asyncio.FIRST_COMPLETED
+        )
         if self._task in done:
             ready.cancel()
             self._task.result()  # raises what stopped the start
@@ -97,8 +96,7 @@ class RunningBot:
             self._services = services
             self._ready.set()
             assert self._stop is not None
-            await serve(services, token=self.settings.token or "", stop=self._stop,
-                        poll_timeout=1)
+            await serve(services, token=self.settings.token or "", stop=self._stop, poll_timeout=1)
 
     async def stop(self) -> None:
         if self._stop is not None and self._task is not None:
@@ -111,12 +109,18 @@ class RunningBot:
         await self.stop()
         await self.start()
 
-    async def invite(self, flow_id: str, unit: str = "unit-a", provider: str | None = None,
-                     count: int = 1) -> list[str]:
+    async def invite(
+        self, flow_id: str, unit: str = "unit-a", provider: str | None = None, count: int = 1
+    ) -> list[str]:
         """Invitation codes, made as `rostbot invite` makes them."""
-        links = await make_invitations(self.settings, bot=self.api.bot_username,
-                                       flow_id=flow_id, unit=unit, provider=provider,
-                                       count=count)
+        links = await make_invitations(
+            self.settings,
+            bot=self.api.bot_username,
+            flow_id=flow_id,
+            unit=unit,
+            provider=provider,
+            count=count,
+        )
         return [link.split("?start=")[1] for link in links]
 
 

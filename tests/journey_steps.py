@@ -88,8 +88,13 @@ def open_all(db_path: Path, key: AnalystPrivateKey) -> list[dict[str, Any]]:
     """Every sealed answer in the database, opened with the analyst's private key."""
     opened = []
     for row in sealed_rows(db_path):
-        context = SealContext(row["record_id"], row["response_id"], row["flow_id"],
-                              row["flow_version"], row["question_id"])
+        context = SealContext(
+            row["record_id"],
+            row["response_id"],
+            row["flow_id"],
+            row["flow_version"],
+            row["question_id"],
+        )
         opened.append(json.loads(open_sealed(row["sealed"], key, context)))
     return opened
 
