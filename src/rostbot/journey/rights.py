@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rostbot.core import engine
+from rostbot.i18n import format_day
 from rostbot.journey import callback_data as cb
 from rostbot.journey.answering import load
 from rostbot.journey.services import Answer, Button, Person, Services
@@ -31,7 +34,7 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
     for record in await respondents.consents(services.db, pseudonym):
         flow = services.flows.get(record.flow_id or "")
         title = flow.title.get(lang) if flow and lang in flow.languages else record.flow_id or ""
-        day = record.given_at[:10]
+        day = _day(services, record.given_at, lang)
         if record.kind == "participation":
             line = services.t(
                 lang,
@@ -48,7 +51,9 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
                 version=record.text_hash,
             )
         if record.withdrawn_at:
-            line += " " + services.t(lang, "(withdrawn {day})", day=record.withdrawn_at[:10])
+            line += " " + services.t(
+                lang, "(withdrawn {day})", day=_day(services, record.withdrawn_at, lang)
+            )
         lines.append(line)
     person_runs = await runs.for_person(services.db, pseudonym)
     for run in person_runs:
@@ -92,6 +97,14 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
     )
     lines.append(services.t(lang, "• Bookings: none"))
     answer.add("\n".join(lines))
+
+
+def _day(services: Services, stamp: str, lang: str) -> str:
+    """A stored ISO time as a date in the person's language and the service's time zone."""
+    moment = datetime.fromisoformat(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_day(moment, lang, services.settings.tz)
 
 
 async def _declined_any(services: Services, pseudonym: str) -> bool:
