@@ -282,6 +282,7 @@ class SandboxBotApi:
         self._user_ids = itertools.count(7_000_000_001)  # > 2**32, as real ids now are
         self._group_numbers = itertools.count(1)
         self._updates: collections.deque[tuple[int, str, JSONDict]] = collections.deque()
+        self._sent_updates: dict[int, tuple[str, JSONDict]] = {}  # for redeliver()
         self._update_ids = itertools.count(100_000_001)
         self._allowed_updates = DEFAULT_UPDATE_TYPES
         self._poll_waiter: asyncio.Future[str] | None = None
@@ -423,6 +424,7 @@ class SandboxBotApi:
             return 0
         update_id = next(self._update_ids)
         self._updates.append((update_id, kind, payload))
+        self._sent_updates[update_id] = (kind, payload)
         self._wake_poll("update")
         return update_id
 
@@ -1049,6 +1051,22 @@ class SandboxBotApi:
 
     async def _api_getMyShortDescription(self, p: _Params) -> JSONDict:
         return self._profile_get(p, "short_description")
+
+    # ------------------------------------------------------------------ re-delivery
+
+    async def redeliver(self, update_id: int, timeout: float = 10) -> None:
+        """Hand the bot an update it already fetched again, with the same update_id.
+
+        Telegram does this when a bot stops before confirming an update (its next getUpdates
+        offset). The update is queued while a getUpdates call is waiting, after that call has
+        dropped confirmed updates, so the bot gets it even though its offset is past it.
+        """
+        if update_id not in self._sent_updates:
+            raise KeyError(f"no update {update_id} was ever queued")
+        kind, payload = self._sent_updates[update_id]
+        await self.wait_until_long_polling(timeout)
+        self._updates.append((update_id, kind, copy.deepcopy(payload)))
+        self._wake_poll("update")
 
 
 def _file_fields(media: JSONDict) -> JSONDict:
