@@ -176,7 +176,9 @@ async def give(
     """Apply one input to the run and describe what the person sees next."""
     lang = render.flow_language(open_run.flow, lang)
     outcome = engine.apply(open_run.flow, open_run.state, given)
-    if outcome.problem is not None:
+    # A re-delivered update was acted on already: not a problem to explain, just nothing to do.
+    handled_before = await updates.was_handled(services.db, person.update_id)
+    if outcome.problem is not None and not handled_before:
         problem = outcome.problem
         text = services.t(
             lang, PROBLEM_TEXTS[problem.reason], limit=problem.limit, length=problem.length
@@ -187,7 +189,7 @@ async def give(
             answer.add(text)
             answer.replies.append(current_question(services, open_run, lang))
         return
-    if not await _save(services, person, open_run, outcome):
+    if handled_before or not await _save(services, person, open_run, outcome):
         # A re-delivered update or a double tap: nothing new is stored; show where the
         # person really is now.
         answer.toast = services.t(lang, "Already saved.")

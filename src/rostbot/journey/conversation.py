@@ -155,6 +155,9 @@ async def _answer_press(
     run = await runs.find_by_prefix(services.db, services.pseudonym(person), handle)
     open_run = answering.load(services, run) if run else None
     if open_run is None or open_run.run.status != "open":
+        if run is not None and run.status == "finished" and step_text == str(run.step - 1):
+            answer.toast = services.t(lang, "Already saved.")  # a double tap on the last answer
+            return
         answer.toast = services.t(lang, "This button is old. That questionnaire is closed.")
         return
     if not step_text.isdigit() or int(step_text) != open_run.run.step:

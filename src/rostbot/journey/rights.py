@@ -144,6 +144,7 @@ async def withdraw(services: Services, person: Person, lang: str, answer: Answer
     if nothing:
         answer.add(services.t(lang, "I store nothing about you, so there is nothing to withdraw."))
         return
+    await services.db.drop_old_copies()  # the contact handle, gone from the file too
     answer.add(
         services.t(
             lang,
@@ -178,8 +179,12 @@ async def erase(services: Services, person: Person, lang: str, answer: Answer) -
         _, exported = await answers.counts(tx, response_ids)
         deleted = await answers.delete_unexported(tx, response_ids)
         existed = await respondents.get(tx, pseudonym) is not None
+        existed = existed or any(
+            [await respondents.has_declined(tx, pseudonym, flow_id) for flow_id in services.flows]
+        )
         await respondents.erase(tx, pseudonym)
     services.pending_language.pop(pseudonym, None)
+    await services.db.drop_old_copies()  # no earlier copy of the deleted rows stays in the file
     if not existed and not deleted:
         answer.add(services.t(lang, "I store nothing about you, so there is nothing to erase."))
         return

@@ -94,6 +94,20 @@ class Database:
         row = await self.fetch_one("SELECT max(number) AS n FROM schema_migrations")
         return int(row["n"]) if row and row["n"] is not None else 0
 
+    async def drop_old_copies(self) -> bool:
+        """Empty the write-ahead log into the database file; False if a reader held it back.
+
+        Deleted rows are zeroed in the file (secure_delete), but the log still holds earlier
+        copies of their pages until it is checkpointed and truncated.
+        """
+        async with self._lock:
+            try:
+                async with self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                    row = await cursor.fetchone()
+            except sqlite3.Error as exc:
+                raise StoreError(_describe(exc)) from None
+        return row is not None and row[0] == 0
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """Run statements atomically; commit on success, roll back on any error."""

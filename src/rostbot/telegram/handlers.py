@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from rostbot.journey import conversation
@@ -67,9 +68,20 @@ async def on_text(update: Update, context: Context) -> None:
 
 
 async def on_press(update: Update, context: Context) -> None:
-    """Take a button press."""
-    assert update.callback_query is not None
-    data = update.callback_query.data
+    """Take a button press (in a private chat; flows never run in groups)."""
+    query = update.callback_query
+    assert query is not None
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        # The bot puts no buttons in groups: this press is made up. Answer it, act on nothing.
+        services = services_of(context)
+        user = update.effective_user
+        code = user.language_code if user else None
+        lang = services.guess_language(Person(0, 0, code, update.update_id), "")
+        told = conversation.group_answer(services, lang, context.bot.username).replies[0].text
+        await deliver(context.bot, chat.id if chat else 0, Answer(lang=lang, toast=told), query)
+        return
+    data = query.data
     await _respond(update, context, lambda s, p: conversation.on_press(s, p, data))
 
 
