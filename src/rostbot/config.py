@@ -89,7 +89,7 @@ def require_run_settings(settings: Settings) -> None:
     """Fail fast when `rostbot run` lacks what it needs."""
     if not settings.token:
         raise ConfigError("ROSTBOT_TOKEN is not set (the token BotFather gave you)")
-    if not TOKEN_PATTERN.match(settings.token):
+    if not TOKEN_PATTERN.fullmatch(settings.token):
         raise ConfigError("ROSTBOT_TOKEN does not look like a bot token (digits:letters)")
     if not settings.analyst_key_paths:
         raise ConfigError("ROSTBOT_ANALYST_KEY is not set (path to the analysts' public key)")

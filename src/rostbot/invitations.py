@@ -31,10 +31,10 @@ async def make_invitations(
 ) -> list[str]:
     """Create `count` single-use codes for a flow and unit; return their deep links."""
     bot = bot.removeprefix("@")
-    if not BOT_PATTERN.match(bot):
+    if not BOT_PATTERN.fullmatch(bot):
         raise ConfigError(f"{bot!r} is not a Telegram bot username")
     for name, value in (("unit", unit), ("provider", provider)):
-        if value is not None and not UNIT_PATTERN.match(value):
+        if value is not None and not UNIT_PATTERN.fullmatch(value):
             raise ConfigError(f"--{name} must be 1-40 letters, digits, '.', '_' or '-'")
     flows = load_flows(settings.flows_dir)
     if flow_id not in flows:
