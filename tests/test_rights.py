@@ -195,6 +195,12 @@ def person_rows(bot: RunningBot, user: SandboxUser) -> dict[str, list[sqlite3.Ro
         "sealed_answers": rows(
             bot, f"SELECT * FROM sealed_answers WHERE response_id IN ({responses})", who
         ),
+        "invitations": rows(
+            bot,
+            "SELECT * FROM invitations WHERE code_hash IN"
+            " (SELECT invitation_hash FROM runs WHERE pseudonym = ?)",
+            who,
+        ),
     }
 
 
@@ -418,3 +424,21 @@ async def test_a_no_thanks_note_can_be_erased_too(api: SandboxBotApi, bot: Runni
     assert table_count(bot.settings.db_path, "declines") == 0
     shown = await command_reply(user, "/minadata", SV.nothing_stored)
     assert shown.text == SV.nothing_stored
+
+
+async def test_erasing_also_forgets_the_used_invitation(
+    api: SandboxBotApi, bot: RunningBot
+) -> None:
+    [code] = await bot.invite("meeting_feedback")
+    [unused] = await bot.invite("meeting_feedback")
+    user = api.user(language_code="sv")
+    await start_and_consent(user, code, yes_text="Ja, jag vill vara med", age_yes="Ja")
+    await confirm(user, "/radera", SV.yes_erase, SV.erased.format(count=0))
+    # whoever sent the letter can no longer see that its code was taken
+    assert table_count(bot.settings.db_path, "invitations") == 1
+    mark = user.mark()
+    await user.send_command("/start", code)
+    await user.wait_for_message(
+        lambda m: "känner inte igen den länken" in (m.text or ""), after=mark
+    )
+    assert unused != code

@@ -168,6 +168,8 @@ def _cmd_invite(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
     from rostbot.runtime import open_services, serve
 
     settings = settings_from_env()
@@ -182,7 +184,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         async with open_services(settings) as services:
             await serve(services, token=settings.token or "", stop=stop)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except InvalidToken:
+        raise ConfigError("the Bot API refused ROSTBOT_TOKEN") from None
+    except NetworkError as exc:
+        raise ConfigError(
+            f"cannot reach the Bot API at {settings.bot_api_url} ({type(exc).__name__})"
+        ) from None
     return 0
 
 

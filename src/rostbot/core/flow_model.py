@@ -65,7 +65,7 @@ class Option(Strict):
     @field_validator("code")
     @classmethod
     def _code_shape(cls, value: str) -> str:
-        if not CODE_PATTERN.match(value):
+        if not CODE_PATTERN.fullmatch(value):
             raise ValueError("an option code is 1-16 letters, digits or _")
         return value
 
@@ -120,7 +120,7 @@ class QuestionBase(Strict):
     @field_validator("id")
     @classmethod
     def _id_shape(cls, value: str) -> str:
-        if not ID_PATTERN.match(value):
+        if not ID_PATTERN.fullmatch(value):
             raise ValueError("an id is lower-case letters, digits and _, starting with a letter")
         return value
 
@@ -129,7 +129,7 @@ class QuestionBase(Strict):
     def _indicator_known(cls, value: str) -> str:
         if value in STANDARD_INDICATORS:
             return value
-        if value.startswith("custom:") and ID_PATTERN.match(value.removeprefix("custom:")):
+        if value.startswith("custom:") and ID_PATTERN.fullmatch(value.removeprefix("custom:")):
             return value
         raise ValueError(
             "indicator must be one of "
@@ -233,7 +233,7 @@ class Flow(Strict):
     @field_validator("id")
     @classmethod
     def _id_shape(cls, value: str) -> str:
-        if not ID_PATTERN.match(value):
+        if not ID_PATTERN.fullmatch(value):
             raise ValueError("an id is lower-case letters, digits and _, starting with a letter")
         return value
 

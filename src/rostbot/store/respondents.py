@@ -154,7 +154,16 @@ async def clear_decline(tx: Transaction, pseudonym: str, flow_id: str) -> None:
 
 
 async def erase(tx: Transaction, pseudonym: str) -> None:
-    """Delete the person, their consents, runs and declines (answers go first, elsewhere)."""
+    """Delete the person, their consents, runs, declines and used invitations.
+
+    The used invitation goes too: whoever sent the letter could otherwise see that
+    its code was taken. Sealed answers are deleted first, by the caller.
+    """
+    await tx.execute(
+        "DELETE FROM invitations WHERE code_hash IN"
+        " (SELECT invitation_hash FROM runs WHERE pseudonym = ?)",
+        (pseudonym,),
+    )
     await tx.execute("DELETE FROM runs WHERE pseudonym = ?", (pseudonym,))
     await tx.execute("DELETE FROM consents WHERE pseudonym = ?", (pseudonym,))
     await tx.execute("DELETE FROM declines WHERE pseudonym = ?", (pseudonym,))

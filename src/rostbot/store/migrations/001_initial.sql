@@ -64,9 +64,12 @@ CREATE TABLE sealed_answers (
     key_id        TEXT NOT NULL,
     sealed        BLOB NOT NULL,            -- HPKE enc || ciphertext, see docs/record-format.md
     sealed_on     TEXT NOT NULL,
-    exported_on   TEXT,
-    UNIQUE (response_id, question_id)
+    exported_on   TEXT
 );
+-- One waiting answer per question of a response. An answer already exported may be
+-- followed by a changed one (the person went back); the newer record supersedes it.
+CREATE UNIQUE INDEX sealed_answers_one_waiting
+    ON sealed_answers (response_id, question_id) WHERE exported_on IS NULL;
 CREATE INDEX sealed_answers_queue ON sealed_answers (exported_on, key_id);
 
 -- Update ids already acted on, so a re-delivered update never stores twice.
