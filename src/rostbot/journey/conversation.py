@@ -18,6 +18,19 @@ async def language_of(services: Services, person: Person) -> str:
     return services.guess_language(person, pseudonym)
 
 
+async def _fresh_answer(services: Services, person: Person) -> Answer:
+    return Answer(lang=await language_of(services, person))
+
+
+async def _show_where_they_are(
+    services: Services, person: Person, lang: str, answer: Answer
+) -> None:
+    """Add the current question again, if the person has a flow open."""
+    open_run = await _latest_open(services, person)
+    if open_run is not None:
+        answer.replies.append(answering.current_question(services, open_run, lang))
+
+
 async def _latest_open(services: Services, person: Person) -> OpenRun | None:
     run = await runs.latest_open(services.db, services.pseudonym(person))
     return answering.load(services, run) if run else None
@@ -45,8 +58,8 @@ async def _offer_continue(services: Services, person: Person, lang: str, answer:
 
 async def on_start(services: Services, person: Person, code: str | None) -> Answer:
     """/start with or without an invitation code."""
-    lang = await language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
     if not code:
         if not await _offer_continue(services, person, lang, answer):
             consent.about(services, lang, answer)
@@ -97,8 +110,8 @@ async def _resume(
 
 async def on_text(services: Services, person: Person, text: str) -> Answer:
     """A typed message: an answer to a free-text question, or a nudge."""
-    lang = await language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
     open_run = await _latest_open(services, person)
     if open_run is None:
         consent.about(services, lang, answer)
@@ -119,8 +132,8 @@ _SIMPLE_OPS: dict[str, engine.Input] = {
 
 async def on_press(services: Services, person: Person, data: str | None) -> Answer:
     """A button press, checked against the person's stored state."""
-    lang = await language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
     press = cb.parse(data)
     if press is None:
         answer.toast = services.t(lang, "I do not understand that button.")
@@ -337,15 +350,13 @@ async def on_language(services: Services, person: Person, lang: str | None) -> A
         services.remember_language(pseudonym, lang)
     answer = Answer(lang=lang)
     answer.add(services.t(lang, "I will write in this language from now on."))
-    open_run = await _latest_open(services, person)
-    if open_run is not None:
-        answer.replies.append(answering.current_question(services, open_run, lang))
+    await _show_where_they_are(services, person, lang, answer)
     return answer
 
 
 async def on_pause(services: Services, person: Person) -> Answer:
-    lang = await language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
     open_run = await _latest_open(services, person)
     if open_run is None:
         answer.add(services.t(lang, "There is nothing to pause."))
@@ -362,8 +373,8 @@ async def on_pause(services: Services, person: Person) -> Answer:
 
 
 async def on_help(services: Services, person: Person) -> Answer:
-    lang = await language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
     answer.add(
         services.t(
             lang,
@@ -382,45 +393,43 @@ async def on_help(services: Services, person: Person) -> Answer:
 
 
 async def on_my_data(services: Services, person: Person) -> Answer:
-    lang = await language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
     await rights.show_my_data(services, person, lang, answer)
     return answer
 
 
 async def on_withdraw(services: Services, person: Person) -> Answer:
-    lang = await language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
     rights.ask_withdraw(services, lang, answer)
     return answer
 
 
 async def on_erase(services: Services, person: Person) -> Answer:
-    lang = await language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
     rights.ask_erase(services, lang, answer)
     return answer
 
 
 async def on_unsupported(services: Services, person: Person) -> Answer:
     """A sticker, photo, voice message, file, location...: say what works, keep the place."""
-    lang = await language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
     answer.add(
         services.t(
             lang,
             "I can only read text and button presses. Please write your answer or use the buttons.",
         )
     )
-    open_run = await _latest_open(services, person)
-    if open_run is not None:
-        answer.replies.append(answering.current_question(services, open_run, lang))
+    await _show_where_they_are(services, person, lang, answer)
     return answer
 
 
 async def on_edited(services: Services, person: Person) -> Answer:
-    lang = await language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
     answer.add(
         services.t(
             lang,
@@ -432,12 +441,10 @@ async def on_edited(services: Services, person: Person) -> Answer:
 
 
 async def on_unknown_command(services: Services, person: Person) -> Answer:
-    lang = await language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
     answer.add(services.t(lang, "I do not know that command. Send /help to see what I can do."))
-    open_run = await _latest_open(services, person)
-    if open_run is not None:
-        answer.replies.append(answering.current_question(services, open_run, lang))
+    await _show_where_they_are(services, person, lang, answer)
     return answer
 
 

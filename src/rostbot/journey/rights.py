@@ -116,20 +116,21 @@ async def _declined_any(services: Services, pseudonym: str) -> bool:
     )
 
 
+def _confirm(
+    services: Services, lang: str, answer: Answer, kind: str, question: str, yes: str
+) -> None:
+    """Ask before a step that cannot be undone: Yes / No, go back."""
+    no = services.t(lang, "No, go back")
+    answer.add(question, ((Button(yes, cb.make(kind, "y")), Button(no, cb.make(kind, "n"))),))
+
+
 def ask_withdraw(services: Services, lang: str, answer: Answer) -> None:
-    answer.add(
-        services.t(
-            lang,
-            "Do you want to withdraw? I will stop all contact with you. "
-            "Your open questionnaires will close.",
-        ),
-        (
-            (
-                Button(services.t(lang, "Yes, withdraw"), cb.make("w", "y")),
-                Button(services.t(lang, "No, go back"), cb.make("w", "n")),
-            ),
-        ),
+    question = services.t(
+        lang,
+        "Do you want to withdraw? I will stop all contact with you. "
+        "Your open questionnaires will close.",
     )
+    _confirm(services, lang, answer, "w", question, services.t(lang, "Yes, withdraw"))
 
 
 async def withdraw(services: Services, person: Person, lang: str, answer: Answer) -> None:
@@ -156,19 +157,12 @@ async def withdraw(services: Services, person: Person, lang: str, answer: Answer
 
 
 def ask_erase(services: Services, lang: str, answer: Answer) -> None:
-    answer.add(
-        services.t(
-            lang,
-            "Do you want to erase your data? I will delete your answers, "
-            "your consents and everything else linked to you. This cannot be undone.",
-        ),
-        (
-            (
-                Button(services.t(lang, "Yes, erase"), cb.make("e", "y")),
-                Button(services.t(lang, "No, go back"), cb.make("e", "n")),
-            ),
-        ),
+    question = services.t(
+        lang,
+        "Do you want to erase your data? I will delete your answers, "
+        "your consents and everything else linked to you. This cannot be undone.",
     )
+    _confirm(services, lang, answer, "e", question, services.t(lang, "Yes, erase"))
 
 
 async def erase(services: Services, person: Person, lang: str, answer: Answer) -> None:

@@ -129,20 +129,11 @@ class Database:
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         async with self._lock:
-            try:
-                async with self._connection.execute(sql, tuple(params)) as cursor:
-                    row: Row | None = await cursor.fetchone()
-                    return row
-            except sqlite3.Error as exc:
-                raise StoreError(_describe(exc)) from None
+            return await _fetch_one(self._connection, sql, params)
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         async with self._lock:
-            try:
-                async with self._connection.execute(sql, tuple(params)) as cursor:
-                    return list(await cursor.fetchall())
-            except sqlite3.Error as exc:
-                raise StoreError(_describe(exc)) from None
+            return await _fetch_all(self._connection, sql, params)
 
 
 class Transaction:
@@ -162,16 +153,28 @@ class Transaction:
         return int(cursor.rowcount)
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        try:
-            async with self._connection.execute(sql, tuple(params)) as cursor:
-                row: Row | None = await cursor.fetchone()
-                return row
-        except sqlite3.Error as exc:
-            raise StoreError(_describe(exc)) from None
+        return await _fetch_one(self._connection, sql, params)
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        try:
-            async with self._connection.execute(sql, tuple(params)) as cursor:
-                return list(await cursor.fetchall())
-        except sqlite3.Error as exc:
-            raise StoreError(_describe(exc)) from None
+        return await _fetch_all(self._connection, sql, params)
+
+
+async def _fetch_one(
+    connection: aiosqlite.Connection, sql: str, params: Iterable[Any]
+) -> Row | None:
+    try:
+        async with connection.execute(sql, tuple(params)) as cursor:
+            row: Row | None = await cursor.fetchone()
+            return row
+    except sqlite3.Error as exc:
+        raise StoreError(_describe(exc)) from None
+
+
+async def _fetch_all(
+    connection: aiosqlite.Connection, sql: str, params: Iterable[Any]
+) -> list[Row]:
+    try:
+        async with connection.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+    except sqlite3.Error as exc:
+        raise StoreError(_describe(exc)) from None
