@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 from babel.messages.pofile import read_po
 
 LANGUAGES: tuple[str, ...] = ("sv", "da")
@@ -79,11 +79,12 @@ def default_language_for_zone(tz: str) -> str:
 
 def format_when(moment: datetime, lang: str, tz: str) -> str:
     """A date and time in the person's language and the service's time zone."""
-    return format_datetime(moment.astimezone(ZoneInfo(tz)), "d MMMM y HH:mm", locale=lang)
+    local = moment.astimezone(ZoneInfo(tz))
+    return f"{format_date(local, 'long', locale=lang)} {format_time(local, 'short', locale=lang)}"
 
 
 def format_day(moment: datetime, lang: str, tz: str) -> str:
-    return format_datetime(moment.astimezone(ZoneInfo(tz)), "d MMMM y", locale=lang)
+    return str(format_date(moment.astimezone(ZoneInfo(tz)), "long", locale=lang))
 
 
 def N_(msgid: str) -> str:
