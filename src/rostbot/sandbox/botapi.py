@@ -50,6 +50,7 @@ from rostbot.sandbox.limits import (
     inline_keyboard,
     parse_text,
 )
+from rostbot.sandbox.faults import Faults
 from rostbot.sandbox.people import BotMessage, SandboxChat, SandboxGroup, SandboxUser
 
 log = logging.getLogger(__name__)
@@ -253,6 +254,7 @@ class SandboxBotApi:
         privacy_mode: bool = True,
         global_burst: float | None = None,
         per_chat_burst: float | None = None,
+        faults: Faults | None = None,
     ) -> None:
         bot_id, sep, secret = token.partition(":")
         if not (bot_id.isdigit() and sep and secret):
@@ -269,6 +271,7 @@ class SandboxBotApi:
         self.bot_profile: dict[tuple[str, str], str] = {}  # (name|description|..., lang) -> text
         self.method_counts: collections.Counter[str] = collections.Counter()
         self.too_many_requests_sent = 0
+        self.faults = faults  # seeded 500s, 429s, slow answers, drops (sandbox/faults.py)
         self.app = web.Application(client_max_size=MAX_UPLOAD_BYTES + (1 << 20))
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         self.app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
@@ -510,7 +513,11 @@ class SandboxBotApi:
         canonical, handler = entry
         self.method_counts[canonical] += 1
         try:
-            result = await handler(await _read_params(request))
+            params = await _read_params(request)
+            if self.faults is None:
+                result = await handler(params)
+            else:
+                result = await self.faults.around(canonical, request, lambda: handler(params))
         except ApiError as error:
             if error.status == 429:
                 self.too_many_requests_sent += 1
