@@ -30,6 +30,9 @@ class Settings:
     organisation: str = "rostbot"
     contact: str = ""
     retention_days: int = 365
+    # Bot API calls per second into chats, across all chats: Telegram allows about 30.
+    # 0 turns the pacing off (a local stand-in Bot API has no such limit).
+    send_rate: float = 30.0
 
     @property
     def zone(self) -> ZoneInfo:
@@ -70,6 +73,13 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     retention = env.get("ROSTBOT_RETENTION_DAYS", "365")
     if not retention.isdigit() or int(retention) < 1:
         raise ConfigError("ROSTBOT_RETENTION_DAYS must be a whole number of days, 1 or more")
+    send_rate = env.get("ROSTBOT_SEND_RATE", "30")
+    try:
+        rate = float(send_rate)
+    except ValueError:
+        rate = -1.0
+    if not 0 <= rate <= 1000:
+        raise ConfigError("ROSTBOT_SEND_RATE must be a number of messages per second, 0 to 1000")
     return Settings(
         token=env.get("ROSTBOT_TOKEN") or None,
         bot_api_url=url,
@@ -82,6 +92,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         organisation=env.get("ROSTBOT_ORGANISATION", "rostbot"),
         contact=env.get("ROSTBOT_CONTACT", ""),
         retention_days=int(retention),
+        send_rate=rate,
     )
 
 
