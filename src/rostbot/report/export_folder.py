@@ -1,0 +1,341 @@
+"""Reading an export folder (see docs/export.md) after checking it against its manifest.
+
+This module owns the step from the files `rostbot export` wrote to typed rows:
+
+* every file the report reads must be listed in `manifest.json` with a SHA-256, and
+  its bytes must match it; a missing, unlisted or changed file stops the report;
+* each file is read once into memory, checked, and parsed from those same bytes, so
+  what is checked is what is shown;
+* the CSV files are parsed with the `csv` module; a missing column or a value of the
+  wrong kind is reported with the file and line.
+
+Everything that can be wrong with a folder is raised as `ExportFolderError`, whose
+message is one line for the analyst.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rostbot.report.errors import ReportError
+
+MANIFEST = "manifest.json"
+RESPONSES = "responses.csv"
+CODEBOOK = "codebook.csv"
+FREE_TEXT = "free_text.csv"
+INDICATORS = "indicators.csv"
+ALL = "*"  # a margin: every unit, or every provider
+PERIOD_TYPES: tuple[str, ...] = ("month", "quarter", "year")
+MAX_FILE_BYTES = 1_000_000_000  # far beyond a real export; stops a wrong folder early
+
+RESPONSE_COLUMNS = (
+    "response",
+    "flow_id",
+    "flow_version",
+    "lang",
+    "unit",
+    "provider",
+    "month",
+    "status",
+)
+CODEBOOK_COLUMNS = ("flow_id", "question_id", "type", "indicator", "code", "label_sv", "label_da")
+FREE_TEXT_COLUMNS = ("response", "flow_id", "question_id", "lang", "month", "text")
+INDICATOR_COLUMNS = (
+    "flow_id",
+    "indicator",
+    "unit",
+    "provider",
+    "period_type",
+    "period",
+    "n",
+    "positive_share",
+    "mean",
+    "suppressed",
+)
+
+
+class ExportFolderError(ReportError):
+    """The export folder is missing, changed or malformed; one line for the analyst."""
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    """One anonymised response: only what the report counts."""
+
+    flow_id: str
+    flow_version: str
+    lang: str
+    month: str
+    status: str
+
+
+@dataclass(frozen=True)
+class CodebookRow:
+    """A question (empty `code`) or one of its answer codes, labelled in sv and da."""
+
+    flow_id: str
+    question_id: str
+    type: str
+    indicator: str
+    code: str
+    label_sv: str
+    label_da: str
+
+    def label(self, lang: str) -> str:
+        return self.label_da if lang == "da" else self.label_sv
+
+
+@dataclass(frozen=True)
+class FreeTextAnswer:
+    """One scrubbed free-text answer."""
+
+    flow_id: str
+    question_id: str
+    lang: str
+    month: str
+    text: str
+
+
+@dataclass(frozen=True)
+class IndicatorCell:
+    """One row of indicators.csv; a suppressed cell carries no n, share or mean."""
+
+    flow_id: str
+    indicator: str
+    unit: str
+    provider: str
+    period_type: str
+    period: str
+    n: int | None
+    positive_share: float | None
+    mean: float | None
+    suppressed: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class ExportFolder:
+    """Everything the report reads from one export, checked against the manifest."""
+
+    manifest: Mapping[str, Any]
+    responses: list[ResponseRow]
+    codebook: list[CodebookRow]
+    free_text: list[FreeTextAnswer]
+    indicators: list[IndicatorCell]
+
+    @property
+    def min_group(self) -> int | None:
+        """The suppression threshold the export recorded, if it recorded one."""
+        for holder in (self.manifest, self.manifest.get("suppression")):
+            if isinstance(holder, Mapping):
+                value = holder.get("min_group")
+                if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                    return value
+        return None
+
+    @property
+    def version(self) -> str | None:
+        for key in ("version", "software_version", "rostbot_version"):
+            value = self.manifest.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return None
+
+
+def read_export_folder(directory: Path) -> ExportFolder:
+    """Check every file against the manifest, then parse them."""
+    if not directory.is_dir():
+        raise ExportFolderError(f"{directory} is not a folder")
+    manifest = _read_manifest(directory)
+    digests = _manifest_digests(manifest)
+    texts = {
+        name: _read_checked(directory, name, digests)
+        for name in (RESPONSES, CODEBOOK, FREE_TEXT, INDICATORS)
+    }
+    return ExportFolder(
+        manifest=manifest,
+        responses=[_response(row) for row in _rows(RESPONSES, texts[RESPONSES], RESPONSE_COLUMNS)],
+        codebook=[_codebook(row) for row in _rows(CODEBOOK, texts[CODEBOOK], CODEBOOK_COLUMNS)],
+        free_text=[
+            _free_text(row) for row in _rows(FREE_TEXT, texts[FREE_TEXT], FREE_TEXT_COLUMNS)
+        ],
+        indicators=[
+            _indicator(row, line)
+            for line, row in _numbered_rows(INDICATORS, texts[INDICATORS], INDICATOR_COLUMNS)
+        ],
+    )
+
+
+def _read_manifest(directory: Path) -> Mapping[str, Any]:
+    path = directory / MANIFEST
+    try:
+        raw = _read_bytes(path)
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ExportFolderError(f"{path} is not valid JSON; export again") from None
+    if not isinstance(manifest, dict):
+        raise ExportFolderError(f"{path} is not a manifest (expected a JSON object)")
+    return manifest
+
+
+def _manifest_digests(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """File name -> SHA-256 hex, from `files` as {name: {"sha256": hex}} or {name: hex},
+    or a list of {"name"|"path": ..., "sha256": hex}, or from a top-level `sha256` map."""
+    found: dict[str, str] = {}
+    files = manifest.get("files", manifest.get("sha256"))
+    entries: list[tuple[object, object]] = []
+    if isinstance(files, Mapping):
+        entries = [
+            (name, value.get("sha256") if isinstance(value, Mapping) else value)
+            for name, value in files.items()
+        ]
+    elif isinstance(files, list):
+        entries = [
+            (entry.get("name", entry.get("path")), entry.get("sha256"))
+            for entry in files
+            if isinstance(entry, Mapping)
+        ]
+    for name, digest in entries:
+        if isinstance(name, str) and isinstance(digest, str):
+            found[name] = digest.strip().lower()
+    if not found:
+        raise ExportFolderError(f"{MANIFEST} lists no SHA-256 of the files; export again")
+    return found
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ExportFolderError(f"{path} is too large to be an export file")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ExportFolderError(f"{path} is missing; is this an export folder?") from None
+    except IsADirectoryError:
+        raise ExportFolderError(f"{path} is a folder, not a file") from None
+    except OSError as exc:
+        raise ExportFolderError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _read_checked(directory: Path, name: str, digests: Mapping[str, str]) -> str:
+    expected = digests.get(name)
+    if expected is None:
+        raise ExportFolderError(f"{MANIFEST} lists no SHA-256 for {name}; export again")
+    raw = _read_bytes(directory / name)
+    if hashlib.sha256(raw).hexdigest() != expected:
+        raise ExportFolderError(
+            f"{name} does not match its SHA-256 in {MANIFEST}: it was changed or damaged "
+            "after the export; export again"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ExportFolderError(f"{name} is not UTF-8 text") from None
+
+
+def _numbered_rows(
+    name: str, text: str, columns: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+        missing = [column for column in columns if column not in header]
+        if missing:
+            raise ExportFolderError(f"{name} lacks the column(s) {', '.join(missing)}")
+        for row in reader:
+            if None in row or any(value is None for value in row.values()):
+                raise ExportFolderError(
+                    f"{name} line {reader.line_num}: the row does not have "
+                    f"{len(header)} fields like the header"
+                )
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise ExportFolderError(f"{name} line {reader.line_num}: {exc}") from None
+
+
+def _rows(name: str, text: str, columns: tuple[str, ...]) -> Iterator[dict[str, str]]:
+    for _line, row in _numbered_rows(name, text, columns):
+        yield row
+
+
+def _response(row: dict[str, str]) -> ResponseRow:
+    return ResponseRow(
+        flow_id=row["flow_id"],
+        flow_version=row["flow_version"],
+        lang=row["lang"],
+        month=row["month"],
+        status=row["status"],
+    )
+
+
+def _codebook(row: dict[str, str]) -> CodebookRow:
+    return CodebookRow(*(row[column] for column in CODEBOOK_COLUMNS))
+
+
+def _free_text(row: dict[str, str]) -> FreeTextAnswer:
+    return FreeTextAnswer(
+        flow_id=row["flow_id"],
+        question_id=row["question_id"],
+        lang=row["lang"],
+        month=row["month"],
+        text=row["text"],
+    )
+
+
+def _indicator(row: dict[str, str], line: int) -> IndicatorCell:
+    where = f"{INDICATORS} line {line}"
+    suppressed = row["suppressed"].strip().lower()
+    if suppressed not in ("true", "false"):
+        raise ExportFolderError(f"{where}: suppressed must be true or false")
+    if row["period_type"] not in PERIOD_TYPES:
+        raise ExportFolderError(f"{where}: period_type must be one of {', '.join(PERIOD_TYPES)}")
+    cell = IndicatorCell(
+        flow_id=row["flow_id"],
+        indicator=row["indicator"],
+        unit=row["unit"],
+        provider=row["provider"],
+        period_type=row["period_type"],
+        period=row["period"],
+        n=_count(row["n"], where),
+        positive_share=_number(row["positive_share"], "positive_share", where),
+        mean=_number(row["mean"], "mean", where),
+        suppressed=suppressed == "true",
+        line=line,
+    )
+    if cell.suppressed and (cell.n, cell.positive_share, cell.mean) != (None, None, None):
+        # A hidden cell that still carries its numbers would leak them into the report.
+        raise ExportFolderError(f"{where}: a suppressed cell must leave n, share and mean empty")
+    if not cell.suppressed and cell.n is None:
+        raise ExportFolderError(f"{where}: a cell that is not suppressed needs n")
+    if cell.positive_share is not None and not 0.0 <= cell.positive_share <= 1.0:
+        raise ExportFolderError(f"{where}: positive_share must be between 0 and 1")
+    return cell
+
+
+def _count(raw: str, where: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ExportFolderError(f"{where}: n must be a whole number, not {raw[:20]!r}")
+    return int(raw)
+
+
+def _number(raw: str, column: str, where: str) -> float | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ExportFolderError(f"{where}: {column} must be a number, not {raw[:20]!r}") from None
+    if not math.isfinite(value):
+        raise ExportFolderError(f"{where}: {column} must be a finite number")
+    return value
