@@ -32,6 +32,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from rostbot.sandbox.faults import Faults
 from rostbot.sandbox.limits import (
     CHAT_ACTIONS,
     COMMAND_SCOPES,
@@ -50,7 +51,6 @@ from rostbot.sandbox.limits import (
     inline_keyboard,
     parse_text,
 )
-from rostbot.sandbox.faults import Faults
 from rostbot.sandbox.people import BotMessage, SandboxChat, SandboxGroup, SandboxUser
 
 log = logging.getLogger(__name__)
