@@ -114,32 +114,41 @@ def _indicator_rows() -> list[Row]:
     return information + overall + income_now + meeting
 
 
-def _codebook_rows() -> list[Row]:
-    def row(
-        flow: str, question: str, kind: str, indicator: str, code: str, sv: str, da: str
-    ) -> Row:
-        values = (flow, question, kind, indicator, code, sv, da)
-        return dict(zip(CODEBOOK_COLUMNS, values, strict=True))
+QUESTIONS = [  # (flow, question, type, indicator, question_sv, question_da, codes)
+    (INCOME, "info_clear", "scale", "information", "Fick du veta vad du kunde få hjälp med?",
+     "Fik du at vide, hvad du kunne få hjælp til?", ["fully", "mostly", "little"]),
+    (INCOME, "income_now", "choice", "custom:income_now", "Hur försörjer du dig nu?",
+     "Hvad lever du af nu?", ["job", "study"]),
+    (INCOME, "overall", "rating_0_10", "overall", "Hur nöjd är du, allt som allt?",
+     "Hvor tilfreds er du, alt i alt?", [str(n) for n in range(11)]),
+    (INCOME, "what_better", "text", "overall", "Vad kunde vi ha gjort bättre?",
+     "Hvad kunne vi have gjort bedre?", [""]),
+    (MEETING, "listened", "scale", "treatment", "Lyssnade vi på dig på mötet?",
+     "Lyttede vi til dig på mødet?", ["always", "mostly", "rarely"]),
+    (MEETING, "comment", "text", "overall", "Vill du säga något mer om mötet?",
+     "Vil du sige mere om mødet?", [""]),
+]  # fmt: skip
 
-    return [
-        row(INCOME, "info_clear", "scale", "information", "", "Fick du veta vad du kunde "
-            "få hjälp med?", "Fik du at vide, hvad du kunne få hjælp til?"),
-        row(INCOME, "info_clear", "scale", "information", "fully", "Ja, helt och hållet",
-            "Ja, helt"),
-        row(INCOME, "info_clear", "scale", "information", "mostly", "Ja, till stor del",
-            "Ja, for det meste"),
-        row(INCOME, "income_now", "choice", "custom:income_now", "", "Hur försörjer du dig "
-            "nu?", "Hvad lever du af nu?"),
-        row(INCOME, "income_now", "choice", "custom:income_now", "job", "Arbete", "Arbejde"),
-        row(INCOME, "overall", "rating_0_10", "overall", "", "Hur nöjd är du, allt som allt?",
-            "Hvor tilfreds er du, alt i alt?"),
-        row(INCOME, "what_better", "text", "overall", "", "Vad kunde vi ha gjort bättre?",
-            "Hvad kunne vi have gjort bedre?"),
-        row(MEETING, "listened", "scale", "treatment", "", "Lyssnade vi på dig på mötet?",
-            "Lyttede vi til dig på mødet?"),
-        row(MEETING, "comment", "text", "overall", "", "Vill du säga något mer om mötet?",
-            "Vil du sige mere om mødet?"),
-    ]  # fmt: skip
+
+def _codebook_rows() -> list[Row]:
+    """One row per code, as docs/export.md describes; a text question has one, without."""
+    rows = []
+    for flow, question, kind, indicator, question_sv, question_da, codes in QUESTIONS:
+        for code in codes:
+            values = {
+                "flow_id": flow,
+                "question_id": question,
+                "type": kind,
+                "indicator": indicator,
+                "code": code,
+                "label_sv": f"{code} (sv)" if code else "",
+                "label_da": f"{code} (da)" if code else "",
+                "positive": "true" if code in ("fully", "mostly", "always") else "false",
+                "question_sv": question_sv,
+                "question_da": question_da,
+            }
+            rows.append(values)
+    return rows
 
 
 FREE_TEXT = [
@@ -222,10 +231,12 @@ def write_export_folder(directory: Path, spec: ExportSpec | None = None) -> Path
         (directory / name).write_bytes(content)
     months = sorted(r["month"] for r in spec.responses)
     manifest: dict[str, object] = {
-        "version": "0.1.0",
-        "counts": {"responses": len(spec.responses), "free_text": len(spec.free_text)},
-        "key_ids": ["k-test"],
+        "format": "rostbot-export/1",
+        "software": "rostbot 0.1.0",
+        "written_at": "2026-06-01T08:00:00Z",
+        "key_ids": ["3f9a0c51d2e47b86"],
         "time_range": {"first_month": months[0], "last_month": months[-1]} if months else {},
+        "counts": {"responses": len(spec.responses), "free_text": len(spec.free_text)},
         "files": {
             name: {"sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
             for name, content in files.items()
@@ -276,6 +287,14 @@ def test_a_missing_file_is_refused(tmp_path: Path, name: str) -> None:
     export = write_export_folder(tmp_path / "export")
     (export / name).unlink()
     assert f"{name} is missing" in _refusal(export)
+
+
+def test_a_manifest_of_another_format_is_refused(tmp_path: Path) -> None:
+    export = write_export_folder(tmp_path / "export")
+    manifest = json.loads((export / "manifest.json").read_text())
+    manifest["format"] = "rostbot-export/2"
+    (export / "manifest.json").write_text(json.dumps(manifest))
+    assert "has format 'rostbot-export/2'; this rostbot reads rostbot-export/1" in _refusal(export)
 
 
 def test_a_file_the_manifest_does_not_list_is_refused(tmp_path: Path) -> None:

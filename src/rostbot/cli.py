@@ -19,6 +19,7 @@ from rostbot.core.flow_loader import FlowFileError, check_flows, load_flows
 from rostbot.crypto.analyst_keys import KeyFileError, generate_keypair
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
 from rostbot.i18n import CatalogError
+from rostbot.report.errors import ReportError
 from rostbot.store.database import StoreError
 
 EXIT_BAD = 2
@@ -29,6 +30,7 @@ KNOWN_ERRORS: tuple[type[Exception], ...] = (
     SecretFileError,
     StoreError,
     CatalogError,
+    ReportError,
 )
 
 
@@ -90,6 +92,22 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--count", type=int, default=1)
     invite.add_argument("--bot", help="the bot's username (default: ROSTBOT_BOT_USERNAME)")
     invite.add_argument("--out", type=Path, help="also write the links to this file")
+
+    report = commands.add_parser(
+        "report", help="make the seminar report (one HTML file) from an export folder"
+    )
+    report.add_argument("dir", type=Path, help="the folder `rostbot export` wrote")
+    report.add_argument("--lang", choices=["sv", "da"], required=True)
+    report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    report.add_argument(
+        "--min-group",
+        type=int,
+        default=None,
+        help="smallest group the report may show (default: the export's --min-group)",
+    )
+    report.add_argument(
+        "--flows", type=Path, default=None, help="flow files, for titles (default: ./flows)"
+    )
     return parser
 
 
@@ -206,6 +224,19 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from rostbot.report.making import make_report
+
+    summary = make_report(
+        args.dir, args.out, lang=args.lang, min_group=args.min_group, flows_dir=args.flows
+    )
+    print(
+        f"report: {args.out} ({summary.flows} flow(s), {summary.indicators} indicator(s), "
+        f"{summary.free_text_answers} free-text answer(s), groups under {summary.min_group} hidden)"
+    )
+    return 0
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "keygen":
         return _cmd_keygen(args)
@@ -219,6 +250,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _cmd_run(args)
     if args.command == "sandbox":
         return _cmd_sandbox(args)
+    if args.command == "report":
+        return _cmd_report(args)
     raise UsageError(f"unknown command {args.command}")
 
 

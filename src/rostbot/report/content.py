@@ -5,8 +5,9 @@ per unit and per provider (one chart per year) and over time (all units), and th
 free-text answers grouped by question. A hidden (suppressed) cell stays a
 `Point` with `hidden=True` all the way to the page; it never becomes a number.
 
-Texts come from the export's codebook first (it describes the very version that
-was answered), then from `flows/*.yaml`, then the bare ids.
+Question texts come from the export's codebook first (written with the flows the
+export was made with), then from `flows/*.yaml`; flow titles from `flows/*.yaml`;
+failing both, the bare ids.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ class ReportContent:
     min_group: int
     first_month: Period | None
     last_month: Period | None
-    version: str | None
+    software: str | None
     flows: list[FlowSection] = field(default_factory=list)
 
 
@@ -119,7 +120,7 @@ def build_content(
         min_group=min_group,
         first_month=min(months) if months else None,
         last_month=max(months) if months else None,
-        version=export.version,
+        software=export.software,
         flows=[_flow_section(export, texts, words, flow_id) for flow_id in flow_ids],
     )
 
@@ -160,8 +161,8 @@ class _Texts:
                 self.question_type[key] = row.type
                 if row.indicator:
                     self.by_indicator[(row.flow_id, row.indicator)].append(row.question_id)
-            if not row.code and row.label(lang):
-                self.questions[key] = row.label(lang)
+            if row.question(lang):
+                self.questions.setdefault(key, row.question(lang))
 
     def flow_title(self, flow_id: str) -> str:
         flow = self.flows.get(flow_id)

@@ -27,6 +27,7 @@ from typing import Any
 
 from rostbot.report.errors import ReportError
 
+FORMAT = "rostbot-export/1"
 MANIFEST = "manifest.json"
 RESPONSES = "responses.csv"
 CODEBOOK = "codebook.csv"
@@ -46,7 +47,18 @@ RESPONSE_COLUMNS = (
     "month",
     "status",
 )
-CODEBOOK_COLUMNS = ("flow_id", "question_id", "type", "indicator", "code", "label_sv", "label_da")
+CODEBOOK_COLUMNS = (
+    "flow_id",
+    "question_id",
+    "type",
+    "indicator",
+    "code",
+    "label_sv",
+    "label_da",
+    "positive",
+    "question_sv",
+    "question_da",
+)
 FREE_TEXT_COLUMNS = ("response", "flow_id", "question_id", "lang", "month", "text")
 INDICATOR_COLUMNS = (
     "flow_id",
@@ -79,7 +91,7 @@ class ResponseRow:
 
 @dataclass(frozen=True)
 class CodebookRow:
-    """A question (empty `code`) or one of its answer codes, labelled in sv and da."""
+    """One answer code of a question (a `text` question has one row, without a code)."""
 
     flow_id: str
     question_id: str
@@ -88,9 +100,12 @@ class CodebookRow:
     code: str
     label_sv: str
     label_da: str
+    positive: str
+    question_sv: str
+    question_da: str
 
-    def label(self, lang: str) -> str:
-        return self.label_da if lang == "da" else self.label_sv
+    def question(self, lang: str) -> str:
+        return self.question_da if lang == "da" else self.question_sv
 
 
 @dataclass(frozen=True)
@@ -133,21 +148,17 @@ class ExportFolder:
 
     @property
     def min_group(self) -> int | None:
-        """The suppression threshold the export recorded, if it recorded one."""
-        for holder in (self.manifest, self.manifest.get("suppression")):
-            if isinstance(holder, Mapping):
-                value = holder.get("min_group")
-                if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-                    return value
+        """The suppression threshold the export used, if it recorded one."""
+        value = self.manifest.get("min_group")
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
         return None
 
     @property
-    def version(self) -> str | None:
-        for key in ("version", "software_version", "rostbot_version"):
-            value = self.manifest.get(key)
-            if isinstance(value, str) and value:
-                return value
-        return None
+    def software(self) -> str | None:
+        """The program that wrote the export, e.g. "rostbot 0.1.0"."""
+        value = self.manifest.get("software")
+        return value if isinstance(value, str) and value else None
 
 
 def read_export_folder(directory: Path) -> ExportFolder:
@@ -183,32 +194,24 @@ def _read_manifest(directory: Path) -> Mapping[str, Any]:
         raise ExportFolderError(f"{path} is not valid JSON; export again") from None
     if not isinstance(manifest, dict):
         raise ExportFolderError(f"{path} is not a manifest (expected a JSON object)")
+    if manifest.get("format") != FORMAT:
+        shown = str(manifest.get("format"))[:40]
+        raise ExportFolderError(f"{path} has format {shown!r}; this rostbot reads {FORMAT}")
     return manifest
 
 
 def _manifest_digests(manifest: Mapping[str, Any]) -> dict[str, str]:
-    """File name -> SHA-256 hex, from `files` as {name: {"sha256": hex}} or {name: hex},
-    or a list of {"name"|"path": ..., "sha256": hex}, or from a top-level `sha256` map."""
-    found: dict[str, str] = {}
-    files = manifest.get("files", manifest.get("sha256"))
-    entries: list[tuple[object, object]] = []
-    if isinstance(files, Mapping):
-        entries = [
-            (name, value.get("sha256") if isinstance(value, Mapping) else value)
-            for name, value in files.items()
-        ]
-    elif isinstance(files, list):
-        entries = [
-            (entry.get("name", entry.get("path")), entry.get("sha256"))
-            for entry in files
-            if isinstance(entry, Mapping)
-        ]
-    for name, digest in entries:
-        if isinstance(name, str) and isinstance(digest, str):
-            found[name] = digest.strip().lower()
-    if not found:
-        raise ExportFolderError(f"{MANIFEST} lists no SHA-256 of the files; export again")
-    return found
+    """File name -> SHA-256 hex, from `files`: {name: {"sha256": hex, "bytes": n}}."""
+    files = manifest.get("files")
+    if not isinstance(files, Mapping):
+        raise ExportFolderError(f"{MANIFEST} lists no files; export again")
+    return {
+        name: entry["sha256"].strip().lower()
+        for name, entry in files.items()
+        if isinstance(name, str)
+        and isinstance(entry, Mapping)
+        and isinstance(entry.get("sha256"), str)
+    }
 
 
 def _read_bytes(path: Path) -> bytes:

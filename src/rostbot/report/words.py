@@ -27,9 +27,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "da": "Svarene kom ind fra {start} til {end}.",
     },
     "made_with": {
-        "sv": "Gjord med rostbot {version} från en export som är kontrollerad mot sin manifestfil.",
-        "da": "Lavet med rostbot {version} ud fra en eksport, der er kontrolleret mod sin "
-        "manifestfil.",
+        "sv": "Gjord av en export från {software}, kontrollerad mot sin manifestfil.",
+        "da": "Lavet ud fra en eksport fra {software}, kontrolleret mod sin manifestfil.",
     },
     "contents": {"sv": "Innehåll", "da": "Indhold"},
     "how_to_read": {"sv": "Så läser du rapporten", "da": "Sådan læser du rapporten"},
