@@ -1,0 +1,279 @@
+"""One export run: take waiting records in, write the folder, then acknowledge.
+
+1. Stream the queue in batches. Records for keys we were not given are counted by key
+   id; records already in the folder's ledger are skipped; the rest are opened,
+   anonymised and stored with their ledger entries, one synced transaction per batch.
+2. Write every file of the folder from its state (durably), `manifest.json` last.
+3. Mark as exported, in the bot's database, every waiting record the ledger holds.
+
+A crash anywhere loses nothing (unmarked records stay waiting) and doubles nothing
+(the ledger remembers what was taken in). `checkpoint(name)` is called after each step
+so that tests can stop the run exactly there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rostbot import __version__
+from rostbot.core.flow_model import Flow
+from rostbot.crypto.analyst_keys import AnalystPrivateKey
+from rostbot.export import codes, indicators
+from rostbot.export.anonymise import anonymise
+from rostbot.export.opening import KeyRing, RecordProblem
+from rostbot.export.scrub import KINDS
+from rostbot.export.writer import write_csv, write_manifest, write_xlsx
+from rostbot.store.export_queue import ExportQueue
+from rostbot.store.export_state import ExportState, StoredAnswer
+
+RESPONSE_COLUMNS = ("response", "flow_id", "flow_version", "lang", "unit", "provider", "month")
+FORMATS = frozenset({"csv", "xlsx"})
+
+
+class ExportError(Exception):
+    """Nothing could be exported; the message is one line for the analyst."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    db: Path
+    out: Path
+    flows: Mapping[str, Flow]
+    formats: frozenset[str] = FORMATS
+    min_group: int = 5
+    today: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d"))
+
+
+@dataclass
+class ExportResult:
+    opened: int = 0
+    already_in_folder: int = 0
+    acknowledged: int = 0
+    other_keys: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    responses: int = 0
+
+    @property
+    def waiting(self) -> int:
+        return (
+            self.opened
+            + self.already_in_folder
+            + sum(self.other_keys.values())
+            + len(self.problems)
+        )
+
+
+def _no_checkpoint(name: str) -> None:
+    return None
+
+
+def run_export(
+    keys: Sequence[AnalystPrivateKey],
+    options: ExportOptions,
+    *,
+    report: Callable[[str], None],
+    checkpoint: Callable[[str], None] = _no_checkpoint,
+) -> ExportResult:
+    """Export what the keys open; `report` gets one line per record that could not be."""
+    ring = KeyRing(keys)
+    result = ExportResult()
+    queue = ExportQueue(options.db)
+    try:
+        options.out.mkdir(parents=True, exist_ok=True)
+        state = ExportState(options.out)
+        try:
+            _take_in(queue, state, ring, options, result, report, checkpoint)
+            for key_id, count in sorted(result.other_keys.items()):
+                report(
+                    f"{count} record(s) wait for key {key_id}; "
+                    "give its private key with --key to export them"
+                )
+            if result.waiting and not (result.opened or result.already_in_folder):
+                raise ExportError(_nothing_done(result, ring))
+            _write_folder(state, options, result)
+            checkpoint("written")
+            result.acknowledged = _acknowledge(queue, state, ring, options.today)
+            checkpoint("acknowledged")
+        finally:
+            state.close()
+    finally:
+        queue.close()
+    return result
+
+
+def _nothing_done(result: ExportResult, ring: KeyRing) -> str:
+    given = ", ".join(sorted(ring.ids))
+    if result.problems:
+        return f"nothing exported: {len(result.problems)} record(s) for key {given} did not open"
+    waiting_for = ", ".join(sorted(result.other_keys))
+    return (
+        f"nothing exported: none of the {result.waiting} waiting record(s) is sealed to key "
+        f"{given} (they are sealed to {waiting_for})"
+    )
+
+
+def _take_in(
+    queue: ExportQueue,
+    state: ExportState,
+    ring: KeyRing,
+    options: ExportOptions,
+    result: ExportResult,
+    report: Callable[[str], None],
+    checkpoint: Callable[[str], None],
+) -> None:
+    for batch in queue.waiting():
+        ours = [r for r in batch if ring.holds(r.key_id)]
+        result.other_keys.update(r.key_id for r in batch if not ring.holds(r.key_id))
+        entries = {r.record_id: ring.ids[r.key_id].ledger_entry(r.record_id) for r in ours}
+        known = state.known(entries.values())
+        taken: list[tuple[str, str, StoredAnswer]] = []
+        for record in ours:
+            entry = entries[record.record_id]
+            if entry in known:
+                result.already_in_folder += 1
+                continue
+            try:
+                opened = ring.open(record)
+            except RecordProblem as exc:
+                result.problems.append(str(exc))
+                report(f"{exc}; it stays waiting")
+                continue
+            ids = ring.ids[record.key_id]
+            taken.append((entry, record.key_id, anonymise(opened, ids, options.flows)))
+        if taken:
+            state.take_in(taken)
+            result.opened += len(taken)
+            checkpoint("taken_in")
+
+
+def _response_rows(
+    state: ExportState, flows: Mapping[str, Flow], columns: list[tuple[str, str]]
+) -> Iterator[list[object]]:
+    for response in state.responses():
+        row: list[object] = [
+            response.response,
+            response.flow_id,
+            response.flow_version,
+            response.lang,
+            response.unit,
+            response.provider,
+            response.month,
+            codes.status_of(flows.get(response.flow_id), response.answers),
+        ]
+        for flow_id, question_id in columns:
+            given = response.answers.get(question_id) if flow_id == response.flow_id else None
+            if given is None:
+                row.append("")
+                continue
+            status, value, question_type = given
+            row.append(codes.shown(status, value, question_type))
+        yield row
+
+
+def _write_folder(state: ExportState, options: ExportOptions, result: ExportResult) -> None:
+    out, flows = options.out, options.flows
+    columns = codes.question_columns(flows, state.question_ids())
+    header = [*RESPONSE_COLUMNS, "status", *(f"{f}.{q}" for f, q in columns)]
+    written: list[str] = []
+    statuses: Counter[str] = Counter()
+
+    def counted_rows() -> Iterator[list[object]]:
+        for row in _response_rows(state, flows, columns):
+            statuses[str(row[7])] += 1
+            yield row
+
+    for fmt, name in (("csv", "responses.csv"), ("xlsx", "responses.xlsx")):
+        if fmt not in options.formats:
+            (out / name).unlink(missing_ok=True)  # never leave a stale copy beside new files
+            continue
+        statuses.clear()
+        if fmt == "csv":
+            result.responses = write_csv(out, name, header, counted_rows())
+        else:
+            result.responses = write_xlsx(out, name, "responses", header, counted_rows())
+        written.append(name)
+    write_csv(
+        out,
+        "free_text.csv",
+        ("response", "flow_id", "question_id", "lang", "month", "text"),
+        state.free_texts(),
+    )
+    write_csv(
+        out,
+        "codebook.csv",
+        codes.CODEBOOK_COLUMNS,
+        ([row[c] for c in codes.CODEBOOK_COLUMNS] for row in codes.codebook_rows(flows)),
+    )
+    cells = Counter[str]()
+
+    def indicator_rows() -> Iterator[list[str]]:
+        tables = indicators.tally(state.counted_answers())
+        for row in indicators.rows(tables, options.min_group):
+            cells["all"] += 1
+            if row.tally is None:
+                cells["primary" if row.primary else "complementary"] += 1
+            as_csv = row.as_csv()
+            yield [as_csv[c] for c in indicators.COLUMNS]
+
+    write_csv(out, "indicators.csv", indicators.COLUMNS, indicator_rows())
+    written += ["free_text.csv", "codebook.csv", "indicators.csv"]
+    write_manifest(out, _manifest(state, options, result, statuses, cells), written)
+
+
+def _manifest(
+    state: ExportState,
+    options: ExportOptions,
+    result: ExportResult,
+    statuses: Counter[str],
+    cells: Counter[str],
+) -> dict[str, object]:
+    scrubbed: Counter[str] = Counter()
+    for counts in state.scrub_counts():
+        scrubbed.update(json.loads(counts))
+    first, last = state.month_range()
+    totals = state.totals()
+    return {
+        "format": "rostbot-export/1",
+        "software": f"rostbot {__version__}",
+        "written_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "key_ids": state.key_ids(),
+        "min_group": options.min_group,
+        "time_range": {"first_month": first, "last_month": last},
+        "counts": {
+            "responses": totals["responses"],
+            "complete": statuses["complete"],
+            "partial": statuses["partial"],
+            "unknown": statuses["unknown"],
+            "answers": totals["answers"],
+            "free_text": totals["free_text"],
+            "indicator_cells": cells["all"],
+            "suppressed_primary": cells["primary"],
+            "suppressed_complementary": cells["complementary"],
+        },
+        "last_run": {
+            "opened": result.opened,
+            "already_in_folder": result.already_in_folder,
+            "not_opened_by_key": dict(sorted(result.other_keys.items())),
+            "failed": len(result.problems),
+        },
+        "scrubbed": {kind: scrubbed[kind] for kind in KINDS},
+    }
+
+
+def _acknowledge(queue: ExportQueue, state: ExportState, ring: KeyRing, today: str) -> int:
+    """Mark as exported every waiting record the ledger holds, batch by batch."""
+    done = 0
+    for batch in queue.waiting(with_blobs=False):
+        ours = {
+            ring.ids[r.key_id].ledger_entry(r.record_id): r.record_id
+            for r in batch
+            if ring.holds(r.key_id)
+        }
+        held = state.known(ours)
+        done += queue.acknowledge([ours[e] for e in held], today)
+    return done

@@ -1,0 +1,96 @@
+"""The export queue as `rostbot export` sees it: waiting sealed records, read and acknowledged.
+
+The export runs on the analyst's computer, on the live database file or on a copy, with
+no event loop: plain `sqlite3`, one short transaction per batch, so a bot writing to the
+same file (WAL) is never held up for long. Batches are read by rowid so that memory
+stays the same whatever the length of the queue.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rostbot.store.database import StoreError
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class QueuedRecord:
+    """One sealed answer waiting for export, as its row holds it."""
+
+    record_id: str
+    response_id: str
+    question_id: str
+    flow_id: str
+    flow_version: int
+    key_id: str
+    sealed: bytes
+
+
+class ExportQueue:
+    """The sealed_answers table of one bot database file."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise StoreError(f"no database at {path}")
+        try:
+            self._connection = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None
+            )
+            self._connection.execute("PRAGMA busy_timeout=5000")
+            found = self._connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sealed_answers'"
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path} is not a readable SQLite database ({exc})") from None
+        if found is None:
+            self._connection.close()
+            raise StoreError(f"{path} is not a rostbot database (no sealed_answers table)")
+        self.path = path
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def waiting(self, *, with_blobs: bool = True) -> Iterator[list[QueuedRecord]]:
+        """Every record not yet exported, in batches, in the order they were written."""
+        blob = "sealed" if with_blobs else "x''"
+        last = 0
+        while True:
+            try:
+                rows = self._connection.execute(
+                    "SELECT rowid, record_id, response_id, question_id, flow_id, flow_version,"
+                    f" key_id, {blob} FROM sealed_answers"
+                    " WHERE exported_on IS NULL AND rowid > ? ORDER BY rowid LIMIT ?",
+                    (last, BATCH),
+                ).fetchall()
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot read {self.path}: {exc}") from None
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [QueuedRecord(r[1], r[2], r[3], r[4], r[5], r[6], bytes(r[7])) for r in rows]
+
+    def acknowledge(self, record_ids: Iterable[str], today: str) -> int:
+        """Mark records as exported; records marked before are left as they are."""
+        ids = list(record_ids)
+        changed = 0
+        try:
+            self._connection.execute("BEGIN IMMEDIATE")
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                marks = ",".join("?" * len(part))
+                changed += self._connection.execute(
+                    f"UPDATE sealed_answers SET exported_on = ? WHERE record_id IN ({marks})"
+                    " AND exported_on IS NULL",
+                    (today, *part),
+                ).rowcount
+            self._connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._connection.in_transaction:
+                self._connection.execute("ROLLBACK")
+            raise StoreError(f"cannot mark records as exported in {self.path}: {exc}") from None
+        return changed

@@ -1,0 +1,249 @@
+"""An export folder's working state: anonymised answers and the ledger of records taken in.
+
+Lives in `<out>/.rostbot-export/state.sqlite3` on the analyst's computer. It holds only
+what the anonymised files hold (coded values, scrubbed texts, keyed response ids) plus
+the ledger: keyed hashes of the record ids already taken in, so that a rerun after a
+crash, or an export of a later copy of the bot's database, never takes a record twice.
+Every batch commits with its ledger entries in one synced transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rostbot.store.database import StoreError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS ledger (
+    entry   TEXT PRIMARY KEY,        -- HMAC of the record id under the key's export secret
+    key_id  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS keys (key_id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS responses (
+    response      TEXT PRIMARY KEY,  -- keyed id, as in responses.csv
+    flow_id       TEXT NOT NULL,
+    flow_version  INTEGER NOT NULL,
+    lang          TEXT NOT NULL,
+    unit          TEXT NOT NULL,
+    provider      TEXT NOT NULL,     -- '' when the invitation named none
+    month         TEXT NOT NULL      -- month of the first answer
+);
+CREATE INDEX IF NOT EXISTS responses_in_order ON responses (flow_id, month, response);
+CREATE TABLE IF NOT EXISTS answers (
+    response       TEXT NOT NULL,
+    question_id    TEXT NOT NULL,
+    question_type  TEXT NOT NULL,
+    indicator      TEXT NOT NULL,
+    status         TEXT NOT NULL,    -- answered, skipped, declined
+    value          TEXT,             -- coded value; the scrubbed text for free text
+    positive       INTEGER,          -- 1/0 for counted answers, NULL when not counted
+    rating         INTEGER,          -- 0-10 for rating questions
+    month          TEXT NOT NULL,
+    scrubbed       TEXT,             -- JSON {kind: count} for scrubbed free text
+    PRIMARY KEY (response, question_id)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """One anonymised answer, ready for the state."""
+
+    response: str
+    flow_id: str
+    flow_version: int
+    lang: str
+    unit: str
+    provider: str
+    question_id: str
+    question_type: str
+    indicator: str
+    status: str
+    value: str | None
+    positive: bool | None
+    rating: int | None
+    month: str
+    scrubbed: str | None
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    response: str
+    flow_id: str
+    flow_version: int
+    lang: str
+    unit: str
+    provider: str
+    month: str
+    answers: dict[str, tuple[str, str | None, str]]  # question_id -> (status, value, type)
+
+
+@dataclass(frozen=True)
+class CountedAnswer:
+    """An answer that counts in indicators.csv."""
+
+    flow_id: str
+    indicator: str
+    unit: str
+    provider: str
+    month: str
+    response: str
+    question_type: str
+    positive: bool
+    rating: int | None
+
+
+class ExportState:
+    """The state database of one export folder."""
+
+    def __init__(self, folder: Path) -> None:
+        path = folder / ".rostbot-export" / "state.sqlite3"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the export state in {path.parent}: {exc}") from None
+        self.path = path
+
+    def close(self) -> None:
+        self._db.close()
+
+    def known(self, entries: Iterable[str]) -> set[str]:
+        """Which of these ledger entries the folder holds already."""
+        wanted = list(entries)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(
+                row[0]
+                for row in self._db.execute(
+                    f"SELECT entry FROM ledger WHERE entry IN ({marks})", part
+                )
+            )
+        return found
+
+    def take_in(self, answers: list[tuple[str, str, StoredAnswer]]) -> None:
+        """Store a batch of (ledger entry, key id, answer) in one synced transaction."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT OR IGNORE INTO ledger (entry, key_id) VALUES (?, ?)",
+                [(entry, key_id) for entry, key_id, _ in answers],
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO keys (key_id) VALUES (?)",
+                {(key_id,) for _, key_id, _ in answers},
+            )
+            self._db.executemany(
+                "INSERT INTO responses (response, flow_id, flow_version, lang, unit, provider,"
+                " month) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (response) DO UPDATE"
+                " SET month = min(month, excluded.month)",
+                [
+                    (a.response, a.flow_id, a.flow_version, a.lang, a.unit, a.provider, a.month)
+                    for _, _, a in answers
+                ],
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO answers (response, question_id, question_type,"
+                " indicator, status, value, positive, rating, month, scrubbed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        a.response,
+                        a.question_id,
+                        a.question_type,
+                        a.indicator,
+                        a.status,
+                        a.value,
+                        None if a.positive is None else int(a.positive),
+                        a.rating,
+                        a.month,
+                        a.scrubbed,
+                    )
+                    for _, _, a in answers
+                ],
+            )
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise StoreError(f"cannot write the export state {self.path}: {exc}") from None
+
+    def key_ids(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT key_id FROM keys ORDER BY key_id")]
+
+    def question_ids(self) -> list[tuple[str, str]]:
+        """Every (flow_id, question_id) with an answer in the folder."""
+        return list(
+            self._db.execute(
+                "SELECT DISTINCT r.flow_id, a.question_id FROM answers a"
+                " JOIN responses r USING (response) ORDER BY 1, 2"
+            )
+        )
+
+    def responses(self) -> Iterator[ResponseRow]:
+        """Every response with its answers, ordered by flow, month, response id."""
+        cursor = self._db.execute(
+            "SELECT r.response, r.flow_id, r.flow_version, r.lang, r.unit, r.provider, r.month,"
+            " a.question_id, a.status, a.value, a.question_type"
+            " FROM responses r JOIN answers a USING (response)"
+            " ORDER BY r.flow_id, r.month, r.response"
+        )
+        current: ResponseRow | None = None
+        for row in cursor:
+            if current is None or current.response != row[0]:
+                if current is not None:
+                    yield current
+                current = ResponseRow(
+                    row[0], row[1], row[2], row[3], row[4], row[5], row[6], answers={}
+                )
+            current.answers[row[7]] = (row[8], row[9], row[10])
+        if current is not None:
+            yield current
+
+    def free_texts(self) -> Iterator[tuple[str, str, str, str, str, str]]:
+        """(response, flow_id, question_id, lang, month, text) of every written answer."""
+        yield from self._db.execute(
+            "SELECT a.response, r.flow_id, a.question_id, r.lang, a.month, a.value"
+            " FROM answers a JOIN responses r USING (response)"
+            " WHERE a.question_type = 'text' AND a.status = 'answered'"
+            " ORDER BY r.flow_id, a.question_id, a.month, a.response"
+        )
+
+    def counted_answers(self) -> Iterator[CountedAnswer]:
+        """Answers that count in indicators, grouped by response."""
+        for row in self._db.execute(
+            "SELECT r.flow_id, a.indicator, r.unit, r.provider, r.month, a.response,"
+            " a.question_type, a.positive, a.rating FROM answers a JOIN responses r"
+            " USING (response) WHERE a.status = 'answered' AND a.positive IS NOT NULL"
+            " ORDER BY a.response"
+        ):
+            yield CountedAnswer(
+                row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]), row[8]
+            )
+
+    def scrub_counts(self) -> Iterator[str]:
+        """The JSON scrub counts of every free-text answer held."""
+        for (counts,) in self._db.execute(
+            "SELECT scrubbed FROM answers WHERE scrubbed IS NOT NULL"
+        ):
+            yield counts
+
+    def totals(self) -> dict[str, int]:
+        row = self._db.execute(
+            "SELECT (SELECT count(*) FROM responses), (SELECT count(*) FROM answers),"
+            " (SELECT count(*) FROM answers WHERE question_type = 'text'"
+            " AND status = 'answered')"
+        ).fetchone()
+        return {"responses": row[0], "answers": row[1], "free_text": row[2]}
+
+    def month_range(self) -> tuple[str | None, str | None]:
+        row = self._db.execute("SELECT min(month), max(month) FROM answers").fetchone()
+        return (row[0], row[1])
