@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from rostbot import __version__
+from rostbot import __version__, analyst_cli
 from rostbot.config import ConfigError, require_run_settings, settings_from_env
 from rostbot.core.flow_loader import FlowFileError, check_flows, load_flows
 from rostbot.crypto.analyst_keys import KeyFileError, generate_keypair
@@ -31,6 +31,7 @@ KNOWN_ERRORS: tuple[type[Exception], ...] = (
     StoreError,
     CatalogError,
     ReportError,
+    *analyst_cli.KNOWN_ERRORS,
 )
 
 
@@ -108,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--flows", type=Path, default=None, help="flow files, for titles (default: ./flows)"
     )
+    analyst_cli.add_parsers(commands)
     return parser
 
 
@@ -238,6 +240,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    handled = analyst_cli.dispatch(args)
+    if handled is not None:
+        return handled
     if args.command == "keygen":
         return _cmd_keygen(args)
     if args.command == "secret":

@@ -18,6 +18,8 @@ from rostbot.crypto.analyst_keys import load_public_keys
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
 from rostbot.i18n import Translations
 from rostbot.journey.services import Services, utc_now
+from rostbot.retention import policy_for
+from rostbot.retention import schedule as schedule_retention
 from rostbot.store.database import Database
 from rostbot.telegram.application import build_application, register_commands
 
@@ -57,6 +59,7 @@ async def serve(
         base_url=settings.bot_api_url,
         base_file_url=settings.bot_file_url,
     )
+    schedule_retention(app, policy_for(settings))  # now, then daily
     async with app:
         await register_commands(app)
         await app.start()

@@ -1,0 +1,183 @@
+"""The analysts' and operators' commands: `rostbot export`, `rostbot status`, `rostbot retention`.
+
+`rostbot.cli` owns the parser and the one-line error handling; this module adds these
+sub-commands to it and runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rostbot.config import settings_from_env
+from rostbot.core.flow_loader import load_flows
+from rostbot.crypto.export_keys import load_private_keys
+from rostbot.export.pipeline import FORMATS, ExportError, ExportOptions, run_export
+from rostbot.export.writer import OutputError
+from rostbot.retention import policy_for, run_once
+from rostbot.store import retention
+from rostbot.store.database import Database, StoreError
+
+
+class ExportUsageError(Exception):
+    """Bad options to export, status or retention; one line."""
+
+
+KNOWN_ERRORS: tuple[type[Exception], ...] = (ExportError, OutputError, ExportUsageError)
+
+
+def add_parsers(commands: Any) -> None:
+    """Add export, status and retention to `rostbot`'s sub-commands."""
+    export = commands.add_parser(
+        "export", help="open, anonymise and write the waiting answers (on the analysts' computer)"
+    )
+    export.add_argument(
+        "--key", type=Path, action="append", required=True, help="private key (repeatable)"
+    )
+    export.add_argument("--out", type=Path, required=True, help="the export folder")
+    export.add_argument("--db", type=Path, help="bot database file or a copy (default ROSTBOT_DB)")
+    export.add_argument("--flows", type=Path, help="folder of flow files (default ROSTBOT_FLOWS)")
+    export.add_argument("--format", default="csv,xlsx", help="csv, xlsx or csv,xlsx")
+    export.add_argument("--min-group", type=int, default=5, help="smallest group shown")
+    secret = export.add_mutually_exclusive_group()
+    secret.add_argument("--passphrase-file", type=Path)
+    secret.add_argument("--passphrase-env", metavar="VAR")
+
+    status = commands.add_parser("status", help="export queue, unfinished runs and retention")
+    status.add_argument("--db", type=Path, help="bot database file (default ROSTBOT_DB)")
+
+    clean = commands.add_parser("retention", help="delete what the retention rules say is due")
+    clean.add_argument("--db", type=Path, help="bot database file (default ROSTBOT_DB)")
+
+
+def dispatch(args: argparse.Namespace) -> int | None:
+    """Run the command if it is one of ours; None otherwise."""
+    if args.command == "export":
+        return _export(args)
+    if args.command == "status":
+        return asyncio.run(_status(args))
+    if args.command == "retention":
+        return asyncio.run(_retention(args))
+    return None
+
+
+def _passphrase_source(args: argparse.Namespace) -> Any:
+    def ask(path: Path) -> bytes | None:
+        if args.passphrase_file:
+            try:
+                text = args.passphrase_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ExportUsageError(
+                    f"cannot read {args.passphrase_file}: {exc.strerror}"
+                ) from None
+            return text.encode() or None
+        if args.passphrase_env:
+            value = os.environ.get(args.passphrase_env)
+            if not value:
+                raise ExportUsageError(f"environment variable {args.passphrase_env} is empty")
+            return value.encode()
+        if not sys.stdin.isatty():
+            raise ExportUsageError(
+                f"{path} needs its passphrase: give --passphrase-file or --passphrase-env"
+            )
+        return getpass.getpass(f"Passphrase for {path}: ").encode() or None
+
+    return ask
+
+
+def _export(args: argparse.Namespace) -> int:
+    formats = frozenset(f.strip() for f in args.format.split(",") if f.strip())
+    if not formats or not formats <= FORMATS:
+        raise ExportUsageError("--format takes csv, xlsx or csv,xlsx")
+    if args.min_group < 1:
+        raise ExportUsageError("--min-group must be 1 or more")
+    settings = settings_from_env()
+    db = args.db or settings.db_path
+    flows_dir = args.flows or settings.flows_dir
+    flows = load_flows(flows_dir) if flows_dir.is_dir() else {}
+    if not flows:
+        print(
+            f"rostbot: no flow files in {flows_dir}: no labels in codebook.csv, status unknown",
+            file=sys.stderr,
+        )
+    keys = load_private_keys(args.key, _passphrase_source(args))
+    options = ExportOptions(
+        db=db,
+        out=args.out,
+        flows=flows,
+        formats=formats,
+        min_group=args.min_group,
+        today=datetime.now(UTC).date().isoformat(),
+    )
+    result = run_export(
+        keys, options, report=lambda line: print(f"rostbot: {line}", file=sys.stderr)
+    )
+    print(
+        f"exported {result.opened} new answer(s) into {args.out} "
+        f"({result.responses} response(s) in the folder); "
+        f"marked {result.acknowledged} record(s) as exported in {db}"
+    )
+    return 0
+
+
+def _say(line: str) -> None:
+    print(f"rostbot: {line}", file=sys.stderr)
+
+
+async def _open_existing(path: Path) -> Database:
+    # status and retention read the bot's file: never create an empty one by mistake
+    if not path.is_file():  # noqa: ASYNC240
+        raise StoreError(f"no database at {path}")
+    return await Database.open(path)
+
+
+async def _status(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    policy = policy_for(settings)
+    db = await _open_existing(args.db or settings.db_path)
+    try:
+        by_key = await retention.queue_by_key(db)
+        waiting = sum(k.waiting for k in by_key)
+        exported = sum(k.exported for k in by_key)
+        oldest = min((k.oldest_waiting for k in by_key if k.oldest_waiting), default=None)
+        print(f"database: {db.path}")
+        print(f"sealed answers waiting for export: {waiting}", end="")
+        print(f" (oldest from {oldest})" if oldest else "")
+        for k in by_key:
+            print(f"  key {k.key_id}: {k.waiting} waiting, {k.exported} exported")
+        print(f"exported, kept for {policy.grace_days} days before deletion: {exported}")
+        print(f"unfinished flow runs: {await retention.unfinished_runs(db)}")
+        print(f"unused invitations: {await retention.unused_invitations(db)}")
+        due = await retention.due(db, policy, datetime.now(UTC).date())
+        print(
+            "retention would delete now: "
+            f"{due.exported_answers} exported answers, {due.unfinished_runs} unfinished runs, "
+            f"{due.unused_invitations} unused invitations"
+        )
+        for upcoming in await retention.next_deletions(db, policy):
+            print(f"next due: {upcoming.what} from {upcoming.day}")
+    finally:
+        await db.close()
+    return 0
+
+
+async def _retention(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    policy = policy_for(settings)
+    db = await _open_existing(args.db or settings.db_path)
+    try:
+        done = await run_once(db, policy, datetime.now(UTC).date())
+    finally:
+        await db.close()
+    print(
+        f"deleted {done.exported_answers} exported answers (older than {policy.grace_days} days), "
+        f"{done.unfinished_runs} unfinished runs and {done.unused_invitations} unused "
+        f"invitations (older than {policy.keep_days} days)"
+    )
+    return 0
