@@ -16,9 +16,12 @@ from typing import NoReturn
 from rostbot import __version__, analyst_cli
 from rostbot.config import ConfigError, require_run_settings, settings_from_env
 from rostbot.core.flow_loader import FlowFileError, check_flows, load_flows
+from rostbot.core.meeting_model import MeetingError
 from rostbot.crypto.analyst_keys import KeyFileError, generate_keypair
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
 from rostbot.i18n import CatalogError
+from rostbot.meetings.cli import add_parsers as add_meeting_parsers
+from rostbot.meetings.cli import run as run_meeting_command
 from rostbot.report.errors import ReportError
 from rostbot.store.database import StoreError
 
@@ -30,6 +33,7 @@ KNOWN_ERRORS: tuple[type[Exception], ...] = (
     SecretFileError,
     StoreError,
     CatalogError,
+    MeetingError,
     ReportError,
     *analyst_cli.KNOWN_ERRORS,
 )
@@ -93,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--count", type=int, default=1)
     invite.add_argument("--bot", help="the bot's username (default: ROSTBOT_BOT_USERNAME)")
     invite.add_argument("--out", type=Path, help="also write the links to this file")
+    add_meeting_parsers(commands, OneLineParser)
 
     report = commands.add_parser(
         "report", help="make the seminar report (one HTML file) from an export folder"
@@ -251,6 +256,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _cmd_flows_check(args)
     if args.command == "invite":
         return _cmd_invite(args)
+    if args.command in ("events", "coordinators"):
+        return run_meeting_command(args)
     if args.command == "run":
         return _cmd_run(args)
     if args.command == "sandbox":

@@ -30,6 +30,7 @@ class Settings:
     organisation: str = "rostbot"
     contact: str = ""
     retention_days: int = 365
+    reminder_offsets: tuple[int, ...] = (24 * 60, 2 * 60)  # minutes before a meeting
     # Bot API calls per second into chats, across all chats: Telegram allows about 30.
     # 0 turns the pacing off (a local stand-in Bot API has no such limit).
     send_rate: float = 30.0
@@ -53,6 +54,20 @@ def _int_list(raw: str, name: str) -> frozenset[int]:
             raise ConfigError(f"{name} must be Telegram user ids separated by commas")
         values.add(int(part))
     return frozenset(values)
+
+
+def _reminder_offsets(raw: str) -> tuple[int, ...]:
+    """ROSTBOT_REMINDERS, e.g. '24h,2h' or '90m': minutes before a meeting; '' for none."""
+    offsets: set[int] = set()
+    for part in raw.split(","):
+        part = part.strip().lower()
+        if not part:
+            continue
+        number, unit = part[:-1], part[-1]
+        if unit not in "hm" or not number.isdigit() or int(number) < 1:
+            raise ConfigError("ROSTBOT_REMINDERS must be times like 24h,2h or 90m")
+        offsets.add(int(number) * (60 if unit == "h" else 1))
+    return tuple(sorted(offsets, reverse=True))
 
 
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
@@ -92,6 +107,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         organisation=env.get("ROSTBOT_ORGANISATION", "rostbot"),
         contact=env.get("ROSTBOT_CONTACT", ""),
         retention_days=int(retention),
+        reminder_offsets=_reminder_offsets(env.get("ROSTBOT_REMINDERS", "24h,2h")),
         send_rate=rate,
     )
 

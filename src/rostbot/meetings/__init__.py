@@ -1,0 +1,1 @@
+"""Focus groups and breakfast meetings: planning, invitations, bookings, notices, reminders."""
