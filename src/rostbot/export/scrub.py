@@ -149,6 +149,8 @@ def scrub(text: str) -> Scrubbed:
         kind = swedish_number_kind(date_part, separator, serial)
         if kind is not None:
             return marker(kind)
+        if separator == "" and date_part.startswith("0") and len(date_part) == 6:
+            return match.group(0)  # 07xxxxxxxx: a Swedish phone number more likely than a CPR
         if danish_cpr(date_part, separator):
             return marker("cpr")
         return match.group(0)
