@@ -8,8 +8,7 @@ a period without answers is a labelled gap.
 Figures are made with `matplotlib.figure.Figure` (no pyplot, no global state), and
 the SVG is made deterministic (fixed hash salt, no date in the metadata) so the same
 export gives the same report. Text stays text (found by search, read aloud by screen
-readers) in DejaVu Sans, which matplotlib measured it with; a reader without that font
-gets a narrower sans-serif, so labels never overflow.
+readers); the page's CSS names fonts with DejaVu Sans' widths for readers without it.
 """
 
 from __future__ import annotations

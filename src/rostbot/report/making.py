@@ -41,6 +41,8 @@ def make_report(
         raise ReportError(f"--lang must be one of {', '.join(REPORT_LANGUAGES)}")
     if min_group is not None and min_group < 1:
         raise ReportError("--min-group must be 1 or more")
+    if not out.parent.is_dir():  # before the work, not after it
+        raise ReportError(f"cannot write {out}: the folder {out.parent} does not exist")
     export = read_export_folder(export_dir)
     threshold = min_group or export.min_group or DEFAULT_MIN_GROUP
     content = build_content(export, _flows(flows_dir), Words(lang), threshold)

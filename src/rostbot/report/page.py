@@ -67,8 +67,12 @@ def render_page(content: ReportContent) -> str:
 def _draw(chart: Chart, chart_id: str, has_share: bool, words: Words) -> DrawnChart:
     svg = Markup("")
     if has_share:  # counts alone are read better in the table than in a chart
-        label_key = "chart_label_groups" if chart.kind == "groups" else "chart_label_time"
-        svg = Markup(render_chart(chart, words, chart_id, words(label_key, title=chart.title)))
+        label = (
+            words("chart_label_groups", title=chart.title)
+            if chart.kind == "groups"
+            else words("chart_label_time", title=chart.title)
+        )
+        svg = Markup(render_chart(chart, words, chart_id, label))
     points = [*chart.points, *([chart.reference] if chart.reference else [])]
     has_mean = any(p.mean is not None for p in points)
     return DrawnChart(chart_id, chart, svg, has_share, has_mean)

@@ -125,7 +125,7 @@ WORDS: Final[dict[str, dict[str, str]]] = {
 
 
 class Words:
-    """The report's words in one language: `words("key", name=value)`."""
+    """The report's words in one language: `words("quarter", q=1, year=2026)`."""
 
     def __init__(self, lang: str) -> None:
         if lang not in REPORT_LANGUAGES:
