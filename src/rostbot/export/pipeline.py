@@ -87,14 +87,16 @@ def run_export(
         options.out.mkdir(parents=True, exist_ok=True)
         state = ExportState(options.out)
         try:
-            _take_in(queue, state, ring, options, result, report, checkpoint)
+            _take_in(queue, state, ring, options, result, checkpoint)
+            if result.waiting and not (result.opened or result.already_in_folder):
+                raise ExportError(_nothing_done(result, ring))
+            for problem in result.problems:
+                report(f"{problem}; it stays waiting")
             for key_id, count in sorted(result.other_keys.items()):
                 report(
                     f"{count} record(s) wait for key {key_id}; "
                     "give its private key with --key to export them"
                 )
-            if result.waiting and not (result.opened or result.already_in_folder):
-                raise ExportError(_nothing_done(result, ring))
             _write_folder(state, options, result)
             checkpoint("written")
             result.acknowledged = _acknowledge(queue, state, ring, options.today)
@@ -107,9 +109,15 @@ def run_export(
 
 
 def _nothing_done(result: ExportResult, ring: KeyRing) -> str:
+    """One line for a run that could export nothing at all."""
     given = ", ".join(sorted(ring.ids))
+    if len(result.problems) == 1 and not result.other_keys:
+        return f"nothing exported: {result.problems[0]}"
     if result.problems:
-        return f"nothing exported: {len(result.problems)} record(s) for key {given} did not open"
+        return (
+            f"nothing exported: {len(result.problems)} record(s) for key {given} did not open"
+            f" (the first: {result.problems[0]})"
+        )
     waiting_for = ", ".join(sorted(result.other_keys))
     return (
         f"nothing exported: none of the {result.waiting} waiting record(s) is sealed to key "
@@ -123,7 +131,6 @@ def _take_in(
     ring: KeyRing,
     options: ExportOptions,
     result: ExportResult,
-    report: Callable[[str], None],
     checkpoint: Callable[[str], None],
 ) -> None:
     for batch in queue.waiting():
@@ -141,7 +148,6 @@ def _take_in(
                 opened = ring.open(record)
             except RecordProblem as exc:
                 result.problems.append(str(exc))
-                report(f"{exc}; it stays waiting")
                 continue
             ids = ring.ids[record.key_id]
             taken.append((entry, record.key_id, anonymise(opened, ids, options.flows)))
