@@ -128,6 +128,7 @@ class Database:
                 raise StoreError(_describe(exc)) from None
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        """The first row; the statement's rows are all read, so ask for one (key, LIMIT 1)."""
         async with self._lock:
             return await _fetch_one(self._connection, sql, params)
 
@@ -162,19 +163,16 @@ class Transaction:
 async def _fetch_one(
     connection: aiosqlite.Connection, sql: str, params: Iterable[Any]
 ) -> Row | None:
-    try:
-        async with connection.execute(sql, tuple(params)) as cursor:
-            row: Row | None = await cursor.fetchone()
-            return row
-    except sqlite3.Error as exc:
-        raise StoreError(_describe(exc)) from None
+    rows = await _fetch_all(connection, sql, params)
+    return rows[0] if rows else None
 
 
 async def _fetch_all(
     connection: aiosqlite.Connection, sql: str, params: Iterable[Any]
 ) -> list[Row]:
+    # One trip to aiosqlite's thread, not three (execute, fetch, close the cursor): each
+    # trip is a thread hand-off, and they were most of the store's cost per update.
     try:
-        async with connection.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return list(await connection.execute_fetchall(sql, tuple(params)))
     except sqlite3.Error as exc:
         raise StoreError(_describe(exc)) from None
