@@ -1,9 +1,10 @@
 """Drawing the report's charts with matplotlib, as SVG to put inline in the page.
 
 Two kinds: horizontal bars of the share of positive answers per group (unit or
-provider), and a line over time. A hidden cell is drawn as a hatched grey band
-with the words "hidden to protect small groups", never as a bar of length zero;
-a period without answers is a labelled gap.
+provider), and a line over time. A hidden cell gets no bar and no point, only a
+grey tag with a dashed border saying "hidden to protect small groups" (a band
+across the axis would read as a long bar, and an empty place as zero); a period
+without answers is a labelled gap.
 
 Figures are made with `matplotlib.figure.Figure` (no pyplot, no global state), and
 the SVG is made deterministic (fixed hash salt, no date in the metadata) so the same
@@ -30,7 +31,14 @@ from rostbot.report.words import Words
 BAR = "#1f4e79"  # dark blue: 8.9:1 against white
 INK = "#222222"
 HIDDEN_EDGE = "#6b6b6b"
-HIDDEN_FILL = "#eeeeee"
+HIDDEN_FILL = "#efefef"
+HIDDEN_TAG = {
+    "boxstyle": "round,pad=0.35",
+    "facecolor": HIDDEN_FILL,
+    "edgecolor": HIDDEN_EDGE,
+    "linestyle": "--",
+    "linewidth": 1,
+}
 REFERENCE = "#8a3b00"  # dark orange, told apart from the bars also by its dashes
 WIDTH_INCHES = 7.5
 NO_METADATA = {"Creator": None, "Date": None, "Format": None, "Type": None}
@@ -45,8 +53,6 @@ def render_chart(chart: Chart, words: Words, chart_id: str, label: str) -> str:
             "svg.fonttype": "none",  # real text: searchable, read aloud, no glyph copies
             "font.family": "DejaVu Sans",
             "font.size": 10,
-            "hatch.color": HIDDEN_EDGE,
-            "hatch.linewidth": 0.8,
         }
     ):
         figure = _groups(chart, words) if chart.kind == "groups" else _time(chart, words)
@@ -89,14 +95,14 @@ def _groups(chart: Chart, words: Words) -> Figure:
     positions = list(range(rows))[::-1]  # first group on top
     for y, point in zip(positions, chart.points, strict=True):
         if point.hidden:
-            axes.barh(y, 1.0, height=0.7, color=HIDDEN_FILL, edgecolor=HIDDEN_EDGE, hatch="///")
             axes.text(
-                0.02,
+                0.015,
                 y,
                 words("hidden_mark"),
                 va="center",
                 color=INK,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+                style="italic",
+                bbox=HIDDEN_TAG,
             )
         elif point.no_answers:
             axes.text(0.02, y, words("no_answers"), va="center", color=INK, style="italic")
@@ -145,9 +151,6 @@ def _time(chart: Chart, words: Words) -> Figure:
     ticks = []
     for x, point in zip(xs, chart.points, strict=True):
         if point.hidden:
-            axes.axvspan(
-                x - 0.3, x + 0.3, facecolor=HIDDEN_FILL, edgecolor=HIDDEN_EDGE, hatch="///"
-            )
             axes.text(
                 x,
                 0.5,
@@ -156,7 +159,8 @@ def _time(chart: Chart, words: Words) -> Figure:
                 ha="center",
                 va="center",
                 color=INK,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+                style="italic",
+                bbox=HIDDEN_TAG,
             )
             ticks.append(f"{point.label}\n{words('hidden').lower()}")
         elif point.no_answers:

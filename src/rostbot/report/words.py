@@ -39,9 +39,9 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "på spørgsmålet, som regel de to øverste.",
     },
     "explain_hidden": {
-        "sv": "Dolt: gruppen har färre än {n} svar, eller så döljs den för att "
+        "sv": "gruppen har färre än {n} svar, eller så döljs den för att "
         "en liten grupp inte ska kunna räknas fram. Dolt betyder aldrig noll.",
-        "da": "Skjult: gruppen har færre end {n} svar, eller også er den skjult, så "
+        "da": "gruppen har færre end {n} svar, eller også er den skjult, så "
         "en lille gruppe ikke kan regnes ud. Skjult betyder aldrig nul.",
     },
     "explain_free_text": {
