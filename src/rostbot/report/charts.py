@@ -122,13 +122,15 @@ def _groups(chart: Chart, words: Words) -> Figure:
     reference = chart.reference
     if reference is not None and reference.share is not None and not reference.hidden:
         axes.axvline(reference.share, color=REFERENCE, linestyle="--", linewidth=1.5)
-        axes.text(
-            reference.share,
-            rows - 0.45,
-            " " + words("all_line", share=percent(reference.share, words.lang)),
+        left = reference.share < 0.75
+        axes.annotate(
+            words("all_line", share=percent(reference.share, words.lang)),
+            (reference.share, rows - 0.45),
+            xytext=(4 if left else -4, 0),  # clear of the dashed line
+            textcoords="offset points",
             color=REFERENCE,
             va="bottom",
-            ha="left" if reference.share < 0.75 else "right",
+            ha="left" if left else "right",
         )
     axes.set_yticks(positions, [point.label for point in chart.points])
     axes.set_xlim(0, 1)
