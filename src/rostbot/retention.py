@@ -46,8 +46,8 @@ async def run_once(db: Database, policy: retention.RetentionPolicy, today: date)
     return done
 
 
-def schedule(app: Any, policy: RetentionPolicy) -> None:
-    """Run the job now and then every day on PTB's JobQueue (the Application's `services`)."""
+async def schedule(app: Any, policy: RetentionPolicy) -> None:
+    """Run the job now, then every day on PTB's JobQueue (the Application holds `services`)."""
 
     async def job(context: Any) -> None:
         services = context.application.bot_data["services"]
@@ -59,4 +59,6 @@ def schedule(app: Any, policy: RetentionPolicy) -> None:
     if app.job_queue is None:
         log.warning("no job queue: the retention job does not run inside the bot")
         return
-    app.job_queue.run_repeating(job, interval=timedelta(days=1), first=0, name=JOB_NAME)
+    daily = app.job_queue.run_repeating(job, interval=timedelta(days=1), name=JOB_NAME)
+    # APScheduler cannot start a repeating job "now" (PTB's docs): run the first one here.
+    await daily.run(app)

@@ -59,10 +59,11 @@ async def serve(
         base_url=settings.bot_api_url,
         base_file_url=settings.bot_file_url,
     )
-    schedule_retention(app, policy_for(settings))  # now, then daily
+    retention_policy = policy_for(settings)
     async with app:
         await register_commands(app)
         await app.start()
+        await schedule_retention(app, retention_policy)  # now, then daily
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
         log.info("rostbot is running as @%s", app.bot.username)
