@@ -288,6 +288,17 @@ def test_an_answer_cannot_add_markup_to_the_page(pages: dict[str, str]) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; mer" in pages["sv"]
 
 
+def test_responses_whose_flow_was_missing_at_export_are_counted_apart(tmp_path: Path) -> None:
+    spec = ExportSpec()
+    for row in spec.responses[:3]:
+        row["status"] = "unknown"
+    export = write_export_folder(tmp_path / "export", spec)
+    make_report(export, tmp_path / "r.html", lang="sv", flows_dir=FLOWS)
+    text = parse((tmp_path / "r.html").read_text()).text()
+    assert "40 svar: 33 hela och 4 delvis besvarade." in text
+    assert "För 3 svar vet vi inte om de är hela." in text
+
+
 def test_a_question_nobody_wrote_anything_to_says_so(tmp_path: Path) -> None:
     spec = ExportSpec()
     spec.free_text = [t for t in spec.free_text if t[0] != MEETING]

@@ -83,6 +83,7 @@ class FlowSection:
     total: int
     complete: int
     partial: int
+    unknown: int  # the flow file was missing when exporting: complete or not is unknown
     by_lang: Mapping[str, int]
     indicators: list[IndicatorSection]
     free_text: list[FreeTextGroup]
@@ -236,6 +237,7 @@ def _flow_section(export: ExportFolder, texts: _Texts, words: Words, flow_id: st
         total=len(responses),
         complete=statuses["complete"],
         partial=statuses["partial"],
+        unknown=statuses["unknown"],
         by_lang=Counter(r.lang for r in responses),
         indicators=[
             _indicator_section(

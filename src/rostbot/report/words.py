@@ -59,6 +59,10 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "sv": "{total} svar: {complete} hela och {partial} delvis besvarade.",
         "da": "{total} svar: {complete} hele og {partial} delvist besvarede.",
     },
+    "responses_unknown": {
+        "sv": "För {n} svar vet vi inte om de är hela. Formuläret fanns inte med vid exporten.",
+        "da": "For {n} svar ved vi ikke, om de er hele. Skemaet var ikke med ved eksporten.",
+    },
     "flow_version": {"sv": "Version {versions}", "da": "Version {versions}"},
     "language_count": {
         "sv": "Svar på svenska: {sv}. Svar på danska: {da}.",
