@@ -24,9 +24,6 @@ from aiohttp import web
 
 from rostbot.sandbox.limits import ApiError
 
-# What a dropped connection answers: nothing reaches the caller, so the value is never read.
-DROPPED = object()
-
 KINDS = ("server_error", "too_many_requests", "slow", "drop_before", "drop_after")
 
 
@@ -87,13 +84,13 @@ class Faults:
             )
         if fault == "drop_before":
             _drop(request)
-            return DROPPED
+            return None  # written to a closed connection: nobody reads it
         if fault == "slow":
             await asyncio.sleep(self.plan.delay)
         result = await act()
         if fault == "drop_after":
             _drop(request)
-            return DROPPED
+            return None
         return result
 
 
