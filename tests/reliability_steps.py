@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from conftest import FLOWS
@@ -68,26 +67,22 @@ def assert_each_walk_stored_once(walks: Iterable[Walk], stored: Counter[Answers]
     assert stored == expected
 
 
-async def until(ready: Callable[[], bool], timeout: float, what: str) -> None:
-    """Wait for a condition the sandbox or the bot changes; fail after `timeout` seconds."""
-    try:
-        async with asyncio.timeout(timeout):
-            while not ready():
-                await asyncio.sleep(0.02)
-    except TimeoutError:
-        raise AssertionError(f"{what} did not happen within {timeout}s") from None
-
-
 class ErrorLog(logging.Handler):
     """Collects what the bot's error handler logged (handlers.on_error)."""
 
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.errors: list[BaseException | None] = []
+        self._seen = asyncio.Event()  # the handler logs on the event loop's thread
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.getMessage().startswith("error while handling an update"):
             self.errors.append(record.exc_info[1] if record.exc_info else None)
+            self._seen.set()
+
+    async def wait(self, timeout: float = 10) -> None:
+        """Until the error handler has logged something."""
+        await asyncio.wait_for(self._seen.wait(), timeout)
 
     def __enter__(self) -> ErrorLog:
         logging.getLogger("rostbot.telegram.handlers").addHandler(self)
@@ -95,11 +90,3 @@ class ErrorLog(logging.Handler):
 
     def __exit__(self, *exc: object) -> None:
         logging.getLogger("rostbot.telegram.handlers").removeHandler(self)
-
-
-def opened_count(db_path: Path, key: AnalystPrivateKey) -> int:
-    return len(open_all(db_path, key))
-
-
-def dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)

@@ -23,7 +23,6 @@ from reliability_steps import (
     assert_each_walk_stored_once,
     respondents,
     stored_answers,
-    until,
 )
 from rostbot.config import Settings
 from rostbot.crypto.analyst_keys import AnalystPrivateKey
@@ -114,7 +113,7 @@ async def test_a_lost_next_question_after_a_saved_answer_is_found_again_with_sta
         mark = user.mark()
         await answer_question(user, question)
         await user.wait_for_message(lambda m: m is question and "✓" in m.content, after=0)
-        await until(lambda: bool(errors.errors), 10, "the handler's failure")
+        await errors.wait()
     assert user.mark() == mark  # nothing new reached the person
     assert len(open_all(fast_bot.settings.db_path, analyst_key[1])) == 1
 
@@ -138,7 +137,7 @@ async def test_the_bot_keeps_polling_through_a_getupdates_outage(
     user = api.user(language_code="da")
     mark = user.mark()
     await user.send_command("/start")
-    await until(lambda: sum(outage.counts.values()) >= 3, 20, "three failed polls")
+    await outage.wait_for(3, timeout=20)  # three failed polls
     api.faults = None
     reply = await user.wait_for_message(after=mark, timeout=30)
     assert "Testkommunen" in reply.content  # what the bot is, in Danish

@@ -56,6 +56,7 @@ class Faults:
         self.plan = plan
         self.counts: collections.Counter[str] = collections.Counter()
         self._random = random.Random(plan.seed)
+        self._injected = asyncio.Condition()
 
     def draw(self, method: str) -> str | None:
         """The fault for the next request to `method`, or None."""
@@ -70,11 +71,22 @@ class Faults:
             roll -= share
         return None
 
+    async def wait_for(self, total: int, timeout: float = 10) -> None:
+        """Until at least `total` faults have been injected."""
+        try:
+            async with asyncio.timeout(timeout), self._injected:
+                await self._injected.wait_for(lambda: sum(self.counts.values()) >= total)
+        except TimeoutError:
+            raise TimeoutError(f"fewer than {total} faults within {timeout}s") from None
+
     async def around(
         self, method: str, request: web.Request, act: Callable[[], Awaitable[Any]]
     ) -> Any:
         """Run `act` (the method) under whatever fault is drawn for this request."""
         fault = self.draw(method)
+        if fault is not None:
+            async with self._injected:
+                self._injected.notify_all()
         if fault == "server_error":
             raise ApiError(500, "Internal Server Error")
         if fault == "too_many_requests":
