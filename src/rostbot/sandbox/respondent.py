@@ -73,6 +73,7 @@ class SimulatedRespondent:
         seed: int = 0,
         reply_timeout: float = 10.0,
         max_recoveries: int = 25,
+        on_acknowledged: Callable[[], None] | None = None,
     ) -> None:
         lang = (user.language_code or "sv")[:2]
         self.user = user
@@ -81,6 +82,7 @@ class SimulatedRespondent:
         self.seed = seed
         self.reply_timeout = reply_timeout
         self.max_recoveries = max_recoveries
+        self.on_acknowledged = on_acknowledged  # e.g. to crash the bot after so many answers
         self.walk = Walk()
         t = texts.text
         self._failures = tuple(t(self.lang, msgid) for msgid in FAILURE_MSGIDS)
@@ -176,6 +178,8 @@ class SimulatedRespondent:
         if moved_on:
             self.walk.acknowledged[question_id] = value
             self._pending = None
+            if self.on_acknowledged is not None:
+                self.on_acknowledged()
 
     # ------------------------------------------------------------------ one update, one reply
 
