@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from rostbot.core.meeting_model import Details, Place
+from icalendar import Calendar
+
+from conftest import RunningBot
+from rostbot.config import Settings
+from rostbot.core.meeting_model import Details, Place, iso_utc
 from rostbot.crypto.server_secret import ServerSecret
+from rostbot.journey.services import Person
 from rostbot.meetings.planning import Plan
-from rostbot.store import respondents
+from rostbot.sandbox.botapi import SandboxBotApi
+from rostbot.sandbox.people import BotMessage, SandboxUser
+from rostbot.store import outbox, respondents
 from rostbot.store.database import Database
 
 
@@ -68,3 +80,95 @@ async def add_reachable(
         )
         handle = secret.encrypt(str(chat_id).encode(), f"contact:{pseudonym}")
         await respondents.set_contact_handle(tx, pseudonym, handle)
+
+
+@contextlib.asynccontextmanager
+async def meeting_bot(
+    api: SandboxBotApi,
+    settings: Settings,
+    clock: FakeClock,
+    *,
+    coordinators: frozenset[int] = frozenset(),
+) -> AsyncIterator[RunningBot]:
+    """The real bot with `clock` as its time and these Telegram ids as coordinators."""
+    running = RunningBot(api, replace(settings, coordinators=coordinators), clock)
+    await running.start()
+    try:
+        yield running
+    finally:
+        with contextlib.suppress(Exception):
+            await running.stop()
+
+
+def shows(message: BotMessage, expect: str) -> bool:
+    """The message's text, or one of its buttons, contains `expect`."""
+    return expect in message.content or any(expect in b for b in message.button_texts())
+
+
+async def say(user: SandboxUser, text: str, expect: str, *, timeout: float = 10) -> BotMessage:
+    """Send a text and wait for a bot message containing `expect` (text or a button)."""
+    mark = user.mark()
+    await user.send_text(text)
+    return await user.wait_for_message(lambda m: shows(m, expect), after=mark, timeout=timeout)
+
+
+async def tap(
+    user: SandboxUser, button: str, expect: str, *, message: BotMessage | None = None
+) -> BotMessage:
+    """Press a button and wait for a bot message containing `expect` (text or a button)."""
+    mark = user.mark()
+    await user.press(button, message=message)
+    return await user.wait_for_message(lambda m: shows(m, expect), after=mark)
+
+
+def db_rows(db_path: Path, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+    connection = sqlite3.connect(db_path)
+    connection.row_factory = sqlite3.Row
+    try:
+        return list(connection.execute(sql, params))
+    finally:
+        connection.close()
+
+
+async def reachable_user(
+    api: SandboxBotApi, bot: RunningBot, *, lang: str = "sv", name: str = "Alex"
+) -> SandboxUser:
+    """A sandbox person who once answered a flow and agreed to be contacted later."""
+    user = api.user(first_name=name, language_code=lang)
+    user.has_started = True  # they wrote to the bot before
+    person = Person(user.id, user.id, lang, 0)
+    await add_reachable(
+        bot.services.db,
+        bot.services.secret,
+        bot.services.pseudonym(person),
+        lang=lang,
+        chat_id=user.id,
+    )
+    return user
+
+
+async def outbox_settled(bot: RunningBot, timeout: float = 15) -> dict[str, int]:
+    """Wake the sender and wait until nothing due is waiting or being sent; the counts."""
+    bot.services.outbox_ready.set()
+    async with asyncio.timeout(timeout):
+        while True:
+            now = iso_utc(bot.clock())
+            rows = await bot.services.db.fetch_all(
+                "SELECT count(*) AS n FROM outbox WHERE status = 'sending'"
+                " OR (status = 'waiting' AND due_at <= ?)",
+                (now,),
+            )
+            if rows[0]["n"] == 0:
+                return await outbox.counts(bot.services.db)
+            await asyncio.sleep(0.02)
+
+
+def calendar_of(message: BotMessage) -> Calendar:
+    """The .ics file a message carries, parsed back with icalendar."""
+    assert message.document is not None, f"no file on {message.content!r}"
+    assert str(message.document["file_name"]).endswith(".ics")
+    return Calendar.from_ical(message.document["content"])
+
+
+def vevents(calendar: Calendar) -> list[Any]:
+    return list(calendar.walk("VEVENT"))

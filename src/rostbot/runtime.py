@@ -22,6 +22,7 @@ from rostbot.retention import policy_for
 from rostbot.retention import schedule as schedule_retention
 from rostbot.store.database import Database
 from rostbot.telegram.application import build_application, register_commands
+from rostbot.telegram.outbox_sender import OutboxSender
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,10 @@ async def serve(
         await schedule_retention(app, retention_policy)  # now, then daily
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+        sender = OutboxSender(app, services)  # invitations, notices, reminders
+        await sender.start()
         log.info("rostbot is running as @%s", app.bot.username)
         await stop.wait()
+        await sender.stop()
         await app.updater.stop()
         await app.stop()

@@ -28,7 +28,8 @@ def make(kind: str, *parts: str | int) -> str:
     return data
 
 
-_SHAPES: dict[str, int] = {"a": 4, "c": 3, "l": 1, "r": 1, "k": 2, "w": 1, "e": 1}
+# o: coordinator (rostbot.meetings.coordinator_chat), v: participant (participant_chat)
+_SHAPES: dict[str, int] = {"a": 4, "c": 3, "l": 1, "r": 1, "k": 2, "w": 1, "e": 1, "o": 3, "v": 3}
 
 
 def parse(data: str | None) -> Press | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,12 +39,22 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A small file sent with a message, such as a calendar file; the text is its caption."""
+
+    filename: str
+    content: bytes = field(repr=False)
+    mime_type: str = "text/calendar"
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to send, or (edit=True) the new content of the pressed message."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False
+    document: Attachment | None = None
 
 
 @dataclass
@@ -70,6 +81,11 @@ class Services:
     # Language picked before consent lives only in memory: nothing is stored
     # about someone who has not said yes.
     pending_language: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    # Unfinished chat dialogues about meetings (a coordinator's draft, an alias being
+    # typed), by pseudonym; in memory only: after a restart that step starts again.
+    dialogues: dict[str, object] = field(default_factory=dict)
+    # Set when the outbox holds something new to send; the sender waits on it.
+    outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
     def pseudonym(self, person: Person) -> str:
         return self.secret.pseudonym("telegram-user", person.user_id)

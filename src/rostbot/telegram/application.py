@@ -17,7 +17,7 @@ from telegram.ext import (
 
 from rostbot.i18n import N_
 from rostbot.journey.services import Services
-from rostbot.telegram import handlers
+from rostbot.telegram import handlers, meeting_handlers
 
 # Commands per language: (name, msgid of the description, handler). The
 # language switch has a command in each language, besides /language.
@@ -88,7 +88,17 @@ def build_application(
     app.add_handlers(
         [
             MessageHandler(groups, handlers.on_group),
+            CommandHandler(
+                "start",
+                meeting_handlers.on_start_with_coordinator_code,
+                filters=private & message & filters.Regex(r"^/start(@\w+)? coord-"),
+            ),
             CommandHandler("start", handlers.on_start, filters=private & message),
+            CommandHandler(
+                meeting_handlers.COORDINATOR_COMMANDS,
+                meeting_handlers.on_coordinator,
+                filters=private & message,
+            ),
             CommandHandler(ALIASES["language"], handlers.on_language, filters=private & message),
             CommandHandler(ALIASES["swedish"], handlers.on_swedish, filters=private & message),
             CommandHandler(ALIASES["danish"], handlers.on_danish, filters=private & message),
@@ -97,8 +107,15 @@ def build_application(
             CommandHandler(ALIASES["mydata"], handlers.on_my_data, filters=private & message),
             CommandHandler(ALIASES["withdraw"], handlers.on_withdraw, filters=private & message),
             CommandHandler(ALIASES["erase"], handlers.on_erase, filters=private & message),
+            CallbackQueryHandler(
+                meeting_handlers.on_meeting_press, pattern=meeting_handlers.MEETING_BUTTONS
+            ),
             CallbackQueryHandler(handlers.on_press),
             MessageHandler(private & message & filters.COMMAND, handlers.on_unknown_command),
+            MessageHandler(
+                private & message & filters.TEXT & meeting_handlers.InMeetingDialogue(services),
+                meeting_handlers.on_dialogue_text,
+            ),
             MessageHandler(private & message & filters.TEXT, handlers.on_text),
             MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, handlers.on_edited),
             MessageHandler(private & message, handlers.on_unsupported),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+)
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
@@ -12,6 +18,7 @@ from rostbot.journey.services import Answer, Reply
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -42,13 +49,34 @@ async def deliver(
                 if isinstance(message, Message):
                     await _edit(bot, message, reply)
                 continue
-            await bot.send_message(chat_id, _fit(reply.text), reply_markup=keyboard(reply))
+            await send(bot, chat_id, reply)
         except Forbidden:
             log.info("a person has blocked the bot; nothing more is sent")
             return
         except TelegramError as exc:
             log.warning("sending failed: %s", type(exc).__name__)
             raise
+
+
+async def send(bot: ExtBot[None], chat_id: int, reply: Reply) -> int:
+    """Send one new message (a file with a caption when the reply carries one).
+
+    Also used for messages the bot sends on its own (rostbot.telegram.outbox_sender);
+    returns Telegram's message id, which the outbox keeps as proof of delivery.
+    """
+    if reply.document is not None:
+        caption = (
+            reply.text if len(reply.text) <= MAX_CAPTION else reply.text[: MAX_CAPTION - 1] + "…"
+        )
+        message = await bot.send_document(
+            chat_id,
+            document=InputFile(reply.document.content, filename=reply.document.filename),
+            caption=caption,
+            reply_markup=keyboard(reply),
+        )
+    else:
+        message = await bot.send_message(chat_id, _fit(reply.text), reply_markup=keyboard(reply))
+    return int(message.message_id)
 
 
 async def _edit(bot: ExtBot[None], message: Message, reply: Reply) -> None:

@@ -1,0 +1,221 @@
+"""Participants and coordinators end to end, through the sandbox Bot API and the real bot:
+invitations only to the right people, booking with a calendar file, the last seat raced,
+the waitlist promoting, an alias and a needs line, a move and a cancellation. Every
+message each participant receives is checked, calendar files parsed back with icalendar."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from meeting_steps import (
+    FakeClock,
+    calendar_of,
+    db_rows,
+    meeting_bot,
+    outbox_settled,
+    plan,
+    reachable_user,
+    say,
+    tap,
+    vevents,
+)
+from rostbot.config import Settings
+from rostbot.journey.services import Person
+from rostbot.meetings import planning
+from rostbot.meetings.office import Office
+from rostbot.sandbox.botapi import SandboxBotApi
+from rostbot.sandbox.people import BotMessage, SandboxUser
+from rostbot.store import respondents
+
+BOOK = "Boka en plats"
+
+
+def in_three_days(clock: FakeClock, hour: int = 10) -> datetime:
+    local = clock.now.astimezone(ZoneInfo("Europe/Stockholm")) + timedelta(days=3)
+    return local.replace(hour=hour, minute=0, second=0, tzinfo=None)
+
+
+LABELS = [
+    ("Inbjudan till", "invitation"),
+    ("Du är bokad", "booked"),
+    ("Om du vill kan du också", "more"),
+    ("Skriv det namn", "alias?"),
+    ("Tack. Vi kallar dig", "alias"),
+    ("Skriv en rad", "needs?"),
+    ("Skriv högst", "too long"),
+    ("Samordnarna får se det", "needs"),
+    ("Du svarade:", "you said"),
+    ("Din bokning är avbokad", "cancelled by me"),
+    ("alla platser tagna", "full"),
+    ("väntelistan som nummer", "waitlisted"),
+    ("Goda nyheter", "promoted"),
+    ("Ny tid för", "moved"),
+    ("är inställt", "cancelled"),
+    ("Påminnelse", "reminder"),
+]
+
+
+def received(user: SandboxUser) -> list[str]:
+    """A short name for each message the person got, in order (edits show their last text)."""
+    return [
+        next((label for needle, label in LABELS if needle in m.content), m.content)
+        for m in user.inbox
+    ]
+
+
+def documents(user: SandboxUser) -> list[BotMessage]:
+    return [m for m in user.inbox if m.document is not None]
+
+
+async def test_invite_book_race_waitlist_move_and_cancel(
+    api: SandboxBotApi, settings: Settings
+) -> None:
+    kim = api.user(first_name="Kim", language_code="sv")
+    clock = FakeClock()
+    async with meeting_bot(api, settings, clock, coordinators=frozenset({kim.id})) as bot:
+        office = Office.of(bot.services)
+        [event] = await planning.create(office, plan(capacity=2, start=in_three_days(clock)))
+        anna, bert, cecilia = [
+            await reachable_user(api, bot, name=n) for n in ("Anna", "Bert", "Cecilia")
+        ]
+        dorte = await reachable_user(api, bot, lang="da", name="Dorte")  # a Swedish meeting
+        walter = await reachable_user(api, bot, name="Walter")
+        async with bot.services.db.transaction() as tx:
+            pseudonym = bot.services.pseudonym(Person(walter.id, walter.id, "sv", 0))
+            await respondents.withdraw(tx, pseudonym, "2026-01-01T00:00:00+00:00", "2026-01-01")
+
+        # The coordinator invites from the chat; the sender delivers.
+        mark = kim.mark()
+        await kim.send_command("/samordnare")
+        menu = await kim.wait_for_message(lambda m: "Möten" in m.button_texts(), after=mark)
+        listing = await tap(kim, "Möten", "Samtal om stödet", message=menu)
+        card = await tap(kim, "Samtal om stödet", "Bjud in", message=listing)
+        report = await tap(kim, "Bjud in", "Inbjudningar på väg: 3.", message=card)
+        assert "Personer som får kontaktas: 4." in report.content
+        assert (await outbox_settled(bot))["sent"] == 3
+        assert dorte.inbox == [] and walter.inbox == []
+        # invited twice: never
+        await tap(kim, "Bjud in", "Inbjudningar på väg: 0.", message=card)
+        assert (await outbox_settled(bot))["sent"] == 3
+
+        for person in (anna, bert, cecilia):
+            [invitation] = person.inbox
+            text = invitation.content
+            assert text.startswith("Inbjudan till en fokusgrupp: Samtal om stödet")
+            assert "När: " in text and "10:00–13:00" in text
+            assert "Hur länge: 3 timmar" in text
+            assert "Var: Storgatan 1, Lund" in text and "Så hittar du dit: Buss 3" in text
+            assert "Tillgänglighet: Hiss finns" in text
+            assert "Leds av: Forskare från Lunds universitet" in text
+            assert "Dagordning:\n• Välkomna och fika\n• Vad fungerade?" in text
+            assert "Du får ta en paus eller gå när du vill." in text
+            assert "påverkar aldrig ditt ärende" in text
+            assert invitation.button_texts() == [BOOK, "Inte den här gången"]
+
+        # Anna books: a calendar file, then what else she may do.
+        mark = anna.mark()
+        await anna.press(BOOK)
+        booked = await anna.wait_for_message(lambda m: m.document is not None, after=mark)
+        assert booked.content.startswith("Du är bokad: ”Samtal om stödet”")
+        calendar = calendar_of(booked)
+        [entry] = vevents(calendar)
+        assert str(calendar["METHOD"]) == "PUBLISH"
+        assert str(entry["UID"]) == f"{event.event_id}@rostbot.invalid"
+        assert int(entry["SEQUENCE"]) == 0 and str(entry["STATUS"]) == "CONFIRMED"
+        start = entry.decoded("DTSTART")
+        assert str(start.tzinfo) == "Europe/Stockholm" and (start.hour, start.minute) == (10, 0)
+        assert entry.decoded("DURATION") == timedelta(hours=3)
+        assert "Du får ta en paus eller gå när du vill." in str(entry["DESCRIPTION"])
+        more = await anna.wait_for_message(lambda m: "Avboka" in m.button_texts(), after=mark)
+        await tap(anna, "Vad ni ska kalla mig", "Skriv det namn", message=more)
+        await say(anna, "Nina", "Tack. Vi kallar dig Nina.")
+        await tap(anna, "Det här behöver jag", "Skriv en rad", message=more)
+        await say(anna, "x" * 300, "Skriv högst 200 tecken")  # too long: asked again
+        await say(anna, "Rullstol, glutenfri mat", "Samordnarna får se det")
+
+        # Bert and Cecilia race for the last seat at the same moment: one gets it.
+        marks = {bert.id: bert.mark(), cecilia.id: cecilia.mark()}
+        await asyncio.gather(bert.press(BOOK), cecilia.press(BOOK))
+        outcomes = {}
+        for person in (bert, cecilia):
+            reply = await person.wait_for_message(
+                lambda m: m.document is not None or "alla platser" in m.content,
+                after=marks[person.id],
+            )
+            outcomes[person.first_name] = "seat" if reply.document else "full"
+        assert sorted(outcomes.values()) == ["full", "seat"]
+        winner = bert if outcomes["Bert"] == "seat" else cecilia
+        waiting = cecilia if winner is bert else bert
+        await tap(waiting, "Ja, sätt upp mig på väntelistan", "väntelistan som nummer 1")
+        assert [
+            r["n"]
+            for r in db_rows(
+                bot.settings.db_path, "SELECT count(*) AS n FROM bookings WHERE status = 'booked'"
+            )
+        ] == [2]
+
+        # The coordinator sees who is coming, by alias, with the needs line.
+        people = await tap(kim, "Vilka kommer", "Bokade: 2 av 2. Inbjudna: 3.", message=card)
+        assert "1. Nina — Rullstol, glutenfri mat" in people.content
+        assert "(inget namn)" in people.content and "Väntelista:" in people.content
+
+        # Anna cancels: a cancelling file; the one waiting is promoted and told.
+        mark = anna.mark()
+        sure = await tap(anna, "Avboka", "Vill du lämna din plats", message=more)
+        await tap(anna, "Ja, avboka", "avbokad", message=sure)
+        cancelled = await anna.wait_for_message(lambda m: m.document is not None, after=mark)
+        gone = calendar_of(cancelled)
+        [gone_entry] = vevents(gone)
+        assert str(gone["METHOD"]) == "CANCEL" and str(gone_entry["STATUS"]) == "CANCELLED"
+        assert str(gone_entry["UID"]) == str(entry["UID"])
+        assert int(gone_entry["SEQUENCE"]) > int(entry["SEQUENCE"])
+        assert "Boka igen" in cancelled.button_texts()
+        await outbox_settled(bot)
+        promoted = documents(waiting)[-1]
+        assert promoted.content.startswith("Goda nyheter! En plats blev ledig")
+        assert str(calendar_of(promoted)["METHOD"]) == "PUBLISH"
+
+        # The coordinator moves it two hours later: everyone booked gets an updated file.
+        mark = kim.mark()
+        await kim.press("Flytta", message=card)
+        await kim.wait_for_message("Skriv nytt datum", after=mark)
+        new_start = in_three_days(clock, hour=12)
+        await say(kim, new_start.strftime("%Y-%m-%d %H:%M"), "Flyttat till")
+        await outbox_settled(bot)
+        for person in (winner, waiting):
+            moved = documents(person)[-1]
+            assert moved.content.startswith("Ny tid för ”Samtal om stödet”")
+            [moved_entry] = vevents(calendar_of(moved))
+            assert str(moved_entry["UID"]) == str(entry["UID"])
+            assert moved_entry.decoded("DTSTART").hour == 12
+            assert int(moved_entry["SEQUENCE"]) >= 1
+        assert not [m for m in anna.inbox[anna.inbox.index(cancelled) + 1 :]]  # she cancelled
+
+        # And cancels it: everyone booked gets a cancelling file.
+        sure = await tap(kim, "Ställ in mötet", "Ställa in", message=card)
+        await kim.press("Ja, ställ in mötet", message=sure)
+        await kim.wait_for_message(  # the question becomes the answer
+            lambda m: m is sure and "Inställt: 1 möte(n). 2 personer" in m.content,
+            after=kim.inbox.index(sure),
+        )
+        await outbox_settled(bot)
+        for person in (winner, waiting):
+            last = documents(person)[-1]
+            assert "är inställt" in last.content
+            [last_entry] = vevents(calendar_of(last))
+            assert str(last_entry["STATUS"]) == "CANCELLED"
+            earlier = [int(vevents(calendar_of(d))[0]["SEQUENCE"]) for d in documents(person)]
+            assert earlier == sorted(earlier) and len(set(earlier)) == len(earlier)
+
+        # What each person received, in order; nothing else.
+        assert received(winner) == ["invitation", "booked", "more", "moved", "cancelled"]
+        assert received(waiting) == [
+            "invitation", "full", "waitlisted", "promoted", "moved", "cancelled"
+        ]  # fmt: skip
+        assert received(anna) == [
+            "invitation", "booked", "more", "alias?", "alias", "needs?", "too long", "needs",
+            "you said", "cancelled by me",
+        ]  # fmt: skip
+        assert dorte.inbox == [] and walter.inbox == []
