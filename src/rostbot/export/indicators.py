@@ -86,27 +86,35 @@ class IndicatorRow:
 
 def tally(answers: Iterable[CountedAnswer]) -> dict[tuple[str, str], Table]:
     """Add up counted answers (grouped by response) into every cell they belong to."""
-    tables: dict[tuple[str, str], Table] = {}
+    # First per (unit, provider, month), the finest cells; then into their totals, once
+    # per finest cell rather than once per answer.
+    finest: dict[tuple[str, str], dict[Cell, Tally]] = {}
+    only_ratings: dict[tuple[str, str], bool] = {}
     seen_response = ""
     seen_indicators: set[tuple[str, str]] = set()
     for a in answers:
         if a.response != seen_response:
             seen_response, seen_indicators = a.response, set()
         key = (a.flow_id, a.indicator)
-        table = tables.setdefault(key, Table())
+        cell = finest.setdefault(key, {}).get((a.unit, a.provider, a.month))
+        if cell is None:
+            cell = finest[key][(a.unit, a.provider, a.month)] = Tally()
+        if key not in seen_indicators:
+            cell.n += 1
+            seen_indicators.add(key)
+        cell.answers += 1
+        cell.positive += a.positive
+        cell.rating_sum += a.rating or 0
         if a.question_type != "rating_0_10":
-            table.only_ratings = False
-        one = Tally(
-            n=0 if key in seen_indicators else 1,
-            answers=1,
-            positive=int(a.positive),
-            rating_sum=a.rating or 0,
-        )
-        seen_indicators.add(key)
-        for unit in (a.unit, TOTAL):
-            for provider in (a.provider, TOTAL):
-                for period in (a.month, quarter_of(a.month), year_of(a.month)):
-                    table.cells.setdefault((unit, provider, period), Tally()).add(one)
+            only_ratings[key] = False
+    tables: dict[tuple[str, str], Table] = {}
+    for key, cells in finest.items():
+        table = tables[key] = Table(only_ratings=only_ratings.get(key, True))
+        for (unit, provider, month), one in cells.items():
+            for u in (unit, TOTAL):
+                for p in (provider, TOTAL):
+                    for period in (month, quarter_of(month), year_of(month)):
+                        table.cells.setdefault((u, p, period), Tally()).add(one)
     return tables
 
 

@@ -276,9 +276,7 @@ def _acknowledge(queue: ExportQueue, state: ExportState, ring: KeyRing, today: s
     done = 0
     for batch in queue.waiting(with_blobs=False):
         ours = {
-            ring.ids[r.key_id].ledger_entry(r.record_id): r.record_id
-            for r in batch
-            if ring.holds(r.key_id)
+            ring.ids[r.key_id].ledger_entry(r.record_id): r for r in batch if ring.holds(r.key_id)
         }
         held = state.known(ours)
         done += queue.acknowledge([ours[e] for e in held], today)

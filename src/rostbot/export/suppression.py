@@ -18,7 +18,6 @@ small) extra cells as possible; hiding more later never breaks an earlier certif
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -108,43 +107,55 @@ def _cheapest_certificate(
     months: list[str],
 ) -> list[Cell]:
     unit, provider, period = target
+    time_moves = [list(m.items()) for m in _time_moves(period, months)]
     best: tuple[tuple[int, int], list[Cell]] | None = None
-    for mu, mp, mt in itertools.product(
-        _flat_moves(unit, units), _flat_moves(provider, providers), _time_moves(period, months)
-    ):
-        cells = _certificate(mu, mp, mt, counts)
-        if cells is None:
-            continue
-        extra = [c for c in cells if c not in hidden]
-        cost = (len(extra), sum(counts[c] for c in extra))
-        if best is None or cost < best[0]:
-            best = (cost, cells)
-            if cost == (0, 0):
-                break
+    for mu in _flat_moves(unit, units):
+        for mp in _flat_moves(provider, providers):
+            plane = [(u, p, su * sp) for u, su in mu.items() for p, sp in mp.items()]
+            # Every time move passes through the target's period: the plane must exist there,
+            # and its cells not hidden yet are a lower bound of what the certificate adds.
+            if any(counts.get((u, p, period), 0) <= 0 for u, p, _ in plane):
+                continue
+            floor = sum(1 for u, p, _ in plane if (u, p, period) not in hidden)
+            if best is not None and floor > best[0][0]:
+                continue
+            for mt in time_moves:
+                cells = _certificate(plane, mt, counts)
+                if cells is None:
+                    continue
+                extra = [c for c in cells if c not in hidden]
+                cost = (len(extra), sum(counts[c] for c in extra))
+                if best is None or cost < best[0]:
+                    best = (cost, cells)
+                    if cost == (0, 0):
+                        return cells
     # The chain to every total ({u, *} x {p, *} x {month, quarter, year}) always exists
     # and has no -1, so a certificate is always found.
     assert best is not None, f"no certificate for {target}"
     return best[1]
 
 
-def _certificate(mu: Move, mp: Move, mt: Move, counts: Mapping[Cell, int]) -> list[Cell] | None:
+def _certificate(
+    plane: list[tuple[str, str, int]], mt: list[tuple[str, int]], counts: Mapping[Cell, int]
+) -> list[Cell] | None:
     """The cells of the product move, if all exist and one sign can be taken away from them."""
     cells: list[Cell] = []
     as_given_ok = flipped_ok = True
-    for (u, su), (p, sp), (t, st) in itertools.product(mu.items(), mp.items(), mt.items()):
-        cell = (u, p, t)
-        n = counts.get(cell, 0)
-        if n <= 0:
-            return None
-        if n < 2:
-            # a cell of 1 can only grow: its sign must be the one that adds
-            if su * sp * st < 0:
-                as_given_ok = False
-            else:
-                flipped_ok = False
-            if not (as_given_ok or flipped_ok):
+    for u, p, sign in plane:
+        for t, st in mt:
+            cell = (u, p, t)
+            n = counts.get(cell, 0)
+            if n <= 0:
                 return None
-        cells.append(cell)
+            if n < 2:
+                # a cell of 1 can only grow: its sign must be the one that adds
+                if sign * st < 0:
+                    as_given_ok = False
+                else:
+                    flipped_ok = False
+                if not (as_given_ok or flipped_ok):
+                    return None
+            cells.append(cell)
     return cells
 
 
