@@ -18,6 +18,8 @@ from rostbot.config import Settings
 from rostbot.core.meeting_model import Details, Place, iso_utc
 from rostbot.crypto.server_secret import ServerSecret
 from rostbot.journey.services import Person
+from rostbot.meetings import planning
+from rostbot.meetings.office import Office
 from rostbot.meetings.planning import Plan
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.people import BotMessage, SandboxUser
@@ -172,3 +174,23 @@ def calendar_of(message: BotMessage) -> Calendar:
 
 def vevents(calendar: Calendar) -> list[Any]:
     return list(calendar.walk("VEVENT"))
+
+
+class ShiftedClock(FakeClock):
+    """Real time plus an offset that the test moves: jobs due in seconds fire for real."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC).replace(microsecond=0) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
+async def invite_and_deliver(bot: RunningBot, event_id: str) -> None:
+    """Invite everyone who may be contacted (as the coordinator's button does) and send."""
+    await planning.invite(Office.of(bot.services), event_id, planning.Audience())
+    await outbox_settled(bot)

@@ -9,6 +9,7 @@ from rostbot.i18n import format_day
 from rostbot.journey import callback_data as cb
 from rostbot.journey.answering import load
 from rostbot.journey.services import Answer, Button, Person, Services
+from rostbot.meetings import personal_data as meeting_data
 from rostbot.store import answers, respondents, runs
 
 
@@ -95,7 +96,7 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
             choice=services.t(lang, "Yes") if who.has_contact_handle else services.t(lang, "No"),
         )
     )
-    lines.append(services.t(lang, "• Bookings: none"))
+    lines += await meeting_data.lines(services, pseudonym, lang)
     answer.add("\n".join(lines))
 
 
@@ -142,6 +143,7 @@ async def withdraw(services: Services, person: Person, lang: str, answer: Answer
             nothing = False
             await respondents.withdraw(tx, pseudonym, services.now_iso(), services.today())
             await runs.stop_open(tx, pseudonym, services.today())
+            await meeting_data.withdraw(tx, services, pseudonym)
     if nothing:
         answer.add(services.t(lang, "I store nothing about you, so there is nothing to withdraw."))
         return
@@ -176,6 +178,7 @@ async def erase(services: Services, person: Person, lang: str, answer: Answer) -
         existed = existed or any(
             [await respondents.has_declined(tx, pseudonym, flow_id) for flow_id in services.flows]
         )
+        await meeting_data.erase(tx, services, pseudonym)
         await respondents.erase(tx, pseudonym)
     services.pending_language.pop(pseudonym, None)
     await services.db.drop_old_copies()  # no earlier copy of the deleted rows stays in the file

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from rostbot.core.meeting_model import Event, iso_utc, reminder_times
 from rostbot.meetings.office import Office, group_of
-from rostbot.store import bookings, outbox
+from rostbot.store import bookings, events, outbox
 from rostbot.store.database import Transaction
 
 ALIAS_MAX = 40
@@ -166,3 +166,27 @@ async def forget_needs(office: Office) -> int:
     """Delete the needs lines of meetings that are over (run now and then by the sender)."""
     async with office.db.transaction() as tx:
         return await bookings.forget_needs_of_ended(tx, office.now_iso())
+
+
+async def release_all(tx: Transaction, office: Office, pseudonym: str) -> int:
+    """Give up every seat and waitlist place the person holds in meetings not yet begun.
+
+    Used when someone withdraws or erases: their seats go to the waitlist at once, and
+    no reminder, notice or invitation waiting in the outbox reaches them.
+    """
+    now = office.now()
+    promoted = 0
+    handled: set[str] = set()
+    for held in await bookings.active_for_person(tx, pseudonym, iso_utc(now)):
+        if held.event_id in handled:
+            continue
+        event = await events.get(tx, held.event_id)
+        if event is None:
+            continue
+        group = await group_of(tx, event, now)
+        handled.update(e.event_id for e in group)
+        was = await bookings.cancel(tx, [e.event_id for e in group], pseudonym, iso_utc(now))
+        if was == "booked":
+            promoted += await promote(tx, office, group, now)
+    await outbox.drop_waiting(tx, pseudonym=pseudonym)
+    return promoted

@@ -1,0 +1,53 @@
+"""A person's meetings for their rights in the chat: what /mydata lists, what withdrawing
+and erasing do to bookings, waitlist places and messages not yet sent."""
+
+from __future__ import annotations
+
+from rostbot.i18n import N_
+from rostbot.journey.services import Services
+from rostbot.meetings import booking, wording
+from rostbot.meetings.office import Office
+from rostbot.store import bookings, events, outbox
+from rostbot.store.database import Transaction
+
+BOOKED = N_("• Booked: “{title}”, {when}")
+WAITING = N_("• On the waitlist: “{title}”, {when}")
+
+
+async def lines(services: Services, pseudonym: str, lang: str) -> list[str]:
+    """One line per booking or waitlist place, with what else is stored for it."""
+    found: list[str] = []
+    for held in await bookings.for_person(services.db, pseudonym):
+        if held.status == "cancelled":
+            continue
+        event = await events.get(services.db, held.event_id)
+        if event is None:
+            continue
+        msgid = BOOKED if held.status == "booked" else WAITING
+        line = services.t(
+            lang, msgid, title=event.title(lang), when=wording.short_when(event, lang)
+        )
+        extras = []
+        if held.alias is not None:
+            extras.append(services.t(lang, "a name to call you"))
+        if held.needs is not None:
+            extras.append(services.t(lang, "a line on needs"))
+        if extras:
+            line += " " + services.t(lang, "(with {things}, locked)", things=", ".join(extras))
+        found.append(line)
+    if not found:
+        found.append(services.t(lang, "• Bookings: none"))
+    return found
+
+
+async def withdraw(tx: Transaction, services: Services, pseudonym: str) -> None:
+    """Withdrawing cancels future bookings (seats go to the waitlist) and stops all messages."""
+    if await booking.release_all(tx, Office.of(services), pseudonym):
+        services.outbox_ready.set()
+
+
+async def erase(tx: Transaction, services: Services, pseudonym: str) -> None:
+    """Erasing frees the seats first, then deletes every booking and message row."""
+    await withdraw(tx, services, pseudonym)
+    await bookings.delete_for_person(tx, pseudonym)
+    await outbox.delete_for_person(tx, pseudonym)
