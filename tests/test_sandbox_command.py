@@ -1,17 +1,21 @@
-"""`rostbot sandbox`: one command, embedded defaults, a terminal chat that reaches the real bot."""
+"""`rostbot sandbox --terminal`: embedded defaults, a terminal chat that reaches the real bot."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
+import signal
+import socket
 import sys
 from pathlib import Path
 
-SANDBOX = [
-    sys.executable,
-    "-c",
-    "from rostbot.cli import main; raise SystemExit(main(['sandbox', '--data', 'data']))",
-]
+import aiohttp
+
+from rostbot.sandbox.webchat.server import static_folder
+
+SANDBOX = [sys.executable, "-m", "rostbot", "sandbox", "--terminal", "--data", "data"]
 
 
 class Terminal:
@@ -75,3 +79,110 @@ async def test_sandbox_makes_its_own_keys_and_chats_with_the_real_bot(tmp_path: 
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+WEB_SANDBOX = [sys.executable, "-m", "rostbot", "sandbox", "--no-browser", "--data", "data"]
+
+
+def clean_env() -> dict[str, str]:
+    # No display: the sandbox must not try to open a browser, whatever the developer has.
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ROSTBOT_") and k not in ("DISPLAY", "WAYLAND_DISPLAY")
+    }
+
+
+async def test_sandbox_serves_the_page_by_default_and_stops_cleanly_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        *WEB_SANDBOX,
+        "--port",
+        "0",
+        cwd=tmp_path,
+        env=clean_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    terminal = Terminal(process)
+    try:
+        line = await terminal.expect("open http://127.0.0.1:")
+        url = line.split("open ", 1)[1].split()[0]
+        await terminal.expect("-- ready")
+        assert (tmp_path / "data" / "analyst-demo.key").exists()
+        async with aiohttp.ClientSession() as client:
+            async with client.get(url) as page:
+                assert page.status == 200
+                html = await page.text()
+                assert '<html lang="sv">' in html and "/static/chat.js" in html
+                assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+            async with client.get(url + "events") as stream:
+                first = await stream.content.readline()
+                snapshot = json.loads(first.decode().removeprefix("data: "))
+                assert snapshot["type"] == "snapshot"
+                assert "income_support_followup" in {f["id"] for f in snapshot["flows"]}
+            # Another web site open in the same browser cannot drive the sandbox.
+            async with client.post(
+                url + "api/reset", json={}, headers={"Origin": "http://evil.example"}
+            ) as refused:
+                assert refused.status == 403
+            async with client.post(
+                url + "api/respondents", json={"flow": "no_such_flow", "lang": "sv"}
+            ) as bad:
+                assert bad.status == 400
+                assert await bad.json() == {"error": "unknown-flow"}
+        process.send_signal(signal.SIGINT)
+        await terminal.expect("-- sandbox stopped")
+        assert await asyncio.wait_for(process.wait(), timeout=20) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def test_a_page_port_in_use_is_one_line_and_status_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = await asyncio.create_subprocess_exec(
+            *WEB_SANDBOX,
+            "--port",
+            str(port),
+            cwd=tmp_path,
+            env=clean_env(),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1, lines
+    assert f"127.0.0.1:{port}" in lines[0] and "--port" in lines[0]
+    assert "Traceback" not in out.decode()
+
+
+def test_the_page_needs_nothing_from_the_internet_and_no_build_step() -> None:
+    static = static_folder()
+    files = sorted(p.name for p in static.iterdir())
+    assert files == ["chat.css", "chat.js", "index.html", "texts.json"]
+    for name in files:
+        text = (static / name).read_text(encoding="utf-8")
+        assert "://" not in text, f"{name} refers to another host"
+
+
+def test_every_page_text_is_in_swedish_and_danish() -> None:
+    texts = json.loads((static_folder() / "texts.json").read_text(encoding="utf-8"))
+    assert set(texts) == {"sv", "da"}
+    assert set(texts["sv"]) == set(texts["da"])
+    for key in texts["sv"]:
+        sv, da = texts["sv"][key], texts["da"][key]
+        assert sv.strip() and da.strip(), key
+        assert re.findall(r"{\w+}", sv) == re.findall(r"{\w+}", da), key
+    html = (static_folder() / "index.html").read_text(encoding="utf-8")
+    for key in re.findall(r'data-t="([^"]+)"', html):
+        assert key in texts["sv"], f"index.html uses {key!r}, which texts.json lacks"
+    script = (static_folder() / "chat.js").read_text(encoding="utf-8")
+    for key in re.findall(r'\bt\("([\w-]+)"\s*[,)]', script):
+        assert key in texts["sv"], f"chat.js uses {key!r}, which texts.json lacks"

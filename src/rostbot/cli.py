@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run the bot against Telegram (or ROSTBOT_BOT_API_URL)")
 
     sandbox = commands.add_parser(
-        "sandbox", help="run everything locally: a stand-in Bot API, the bot, a terminal chat"
+        "sandbox", help="run everything locally: a stand-in Bot API, the bot, a web chat page"
     )
     sandbox.add_argument(
         "--data",
@@ -69,9 +69,23 @@ def _parser() -> argparse.ArgumentParser:
         "--lang",
         choices=["sv", "da"],
         default="sv",
-        help="the simulated person's Telegram language",
+        help="the simulated person's Telegram language (--terminal)",
     )
-    sandbox.add_argument("--port", type=int, default=0, help="port of the stand-in Bot API")
+    sandbox.add_argument(
+        "--port",
+        type=_port,
+        default=8765,
+        help="port of the web page on 127.0.0.1 (default 8765; 0: any free port)",
+    )
+    sandbox.add_argument(
+        "--api-port", type=_port, default=0, help="port of the stand-in Bot API (default: any)"
+    )
+    sandbox.add_argument(
+        "--no-browser", action="store_true", help="do not open the page in a browser"
+    )
+    sandbox.add_argument(
+        "--terminal", action="store_true", help="chat in this terminal instead of a web page"
+    )
 
     keygen = commands.add_parser("keygen", help="make an analyst key pair (PATH and PATH.pub)")
     keygen.add_argument("--out", type=Path, required=True)
@@ -116,6 +130,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyst_cli.add_parsers(commands)
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return int(text)
 
 
 def _passphrase(args: argparse.Namespace) -> bytes | None:
@@ -221,13 +241,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_sandbox(args: argparse.Namespace) -> int:
-    from rostbot.sandbox.terminal import run_sandbox
-
     if "ROSTBOT_LOG_LEVEL" not in os.environ:
-        logging.getLogger().setLevel(logging.WARNING)  # keep the terminal chat readable
+        logging.getLogger().setLevel(logging.WARNING)  # keep the terminal readable
+
+    if args.terminal:
+        from rostbot.sandbox.terminal import run_terminal_sandbox
+
+        return asyncio.run(
+            run_terminal_sandbox(
+                data=args.data, flows=args.flows, lang=args.lang, api_port=args.api_port
+            )
+        )
+    from rostbot.sandbox.webchat.launch import run_web_sandbox
 
     return asyncio.run(
-        run_sandbox(data=args.data, flows=args.flows, lang=args.lang, port=args.port)
+        run_web_sandbox(
+            data=args.data,
+            flows=args.flows,
+            port=args.port,
+            api_port=args.api_port,
+            browser=not args.no_browser,
+        )
     )
 
 

@@ -41,18 +41,30 @@ async def make_invitations(
         raise ConfigError(
             f"no flow {flow_id!r} in {settings.flows_dir} (there are: {', '.join(sorted(flows))})"
         )
-    codes = [new_invitation_code() for _ in range(count)]
     db = await Database.open(settings.db_path)
     try:
-        await invitations.add_batch(
-            db,
-            [code_hash(c) for c in codes],
-            flow_id=flow_id,
-            unit=unit,
-            provider=provider,
-            batch_id=secrets.token_hex(6),
-            today=datetime.now(UTC).date().isoformat(),
-        )
+        codes = await issue_codes(db, flow_id=flow_id, unit=unit, provider=provider, count=count)
     finally:
         await db.close()
     return [link(bot, c) for c in codes]
+
+
+async def issue_codes(
+    db: Database, *, flow_id: str, unit: str, provider: str | None, count: int
+) -> list[str]:
+    """Store `count` new single-use codes (as hashes) in an open database; return the codes.
+
+    The caller has checked the flow id and unit; the sandbox uses this with the running
+    bot's database and flows.
+    """
+    codes = [new_invitation_code() for _ in range(count)]
+    await invitations.add_batch(
+        db,
+        [code_hash(c) for c in codes],
+        flow_id=flow_id,
+        unit=unit,
+        provider=provider,
+        batch_id=secrets.token_hex(6),
+        today=datetime.now(UTC).date().isoformat(),
+    )
+    return codes

@@ -1,4 +1,4 @@
-"""`rostbot sandbox`: the stand-in Bot API, the real bot and a terminal chat, all local.
+"""`rostbot sandbox --terminal`: the stand-in Bot API, the real bot and a terminal chat.
 
 Embedded defaults: a data folder with SQLite and demo keys made on first run,
 no token, no internet. The simulated person types text, `/commands`, or a
@@ -8,20 +8,14 @@ number to press a button; lines starting with `:` steer the sandbox itself.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from rostbot.config import Settings
-from rostbot.crypto.analyst_keys import generate_keypair
-from rostbot.crypto.server_secret import ServerSecret
-from rostbot.invitations import make_invitations
-from rostbot.runtime import open_services, serve
 from rostbot.sandbox.botapi import SandboxBotApi
+from rostbot.sandbox.local_bot import local_bot
 from rostbot.sandbox.people import BotMessage, SandboxUser
 
-REPO_FLOWS = Path(__file__).resolve().parents[3] / "flows"
 HELP = """\
 Type a message and press Enter to send it to the bot.
   1, 2, ...       press a button of the newest message that has buttons
@@ -30,33 +24,6 @@ Type a message and press Enter to send it to the bot.
   :flows          list the flows
   :reset          start over as a new person
   :quit           stop the sandbox"""
-
-
-def demo_files(data: Path) -> tuple[Path, Path]:
-    """Make (once) the demo analyst key pair and the server secret; return their paths."""
-    data.mkdir(parents=True, exist_ok=True)
-    private = data / "analyst-demo.key"
-    if not private.exists():
-        generate_keypair(private)
-    secret = data / "server.secret"
-    if not secret.exists():
-        ServerSecret.generate(secret)
-    return Path(str(private) + ".pub"), secret
-
-
-def sandbox_settings(api: SandboxBotApi, data: Path, flows: Path | None) -> Settings:
-    public_key, secret = demo_files(data)
-    flows_dir = flows or (Path("flows") if Path("flows").is_dir() else REPO_FLOWS)
-    return Settings(
-        token=api.token,
-        bot_api_url=api.base_url.rstrip("/"),
-        db_path=data / "rostbot.sqlite3",
-        flows_dir=flows_dir,
-        analyst_key_paths=(public_key,),
-        secret_file=secret,
-        organisation="Demokommunen",
-        contact="dataskydd@demokommunen.example",
-    )
 
 
 class TerminalChat:
@@ -109,55 +76,40 @@ class TerminalChat:
             await self.user.send_text(line)
 
 
-async def run_sandbox(*, data: Path, flows: Path | None, lang: str, port: int) -> int:
-    """Run everything locally until `:quit` or end of input."""
+async def run_terminal_sandbox(*, data: Path, flows: Path | None, lang: str, api_port: int) -> int:
+    """Run everything locally with a terminal chat until `:quit` or end of input."""
 
     def write(text: str) -> None:
         print(text, flush=True)
 
-    async with SandboxBotApi(port=port) as api:
-        settings = sandbox_settings(api, data, flows)
-        async with open_services(settings) as services:
-            stop = asyncio.Event()
-            bot = asyncio.create_task(serve(services, token=api.token, stop=stop, poll_timeout=5))
-            chat = TerminalChat(api, lang, write)
-            write(f"rostbot sandbox: Bot API stand-in at {api.base_url}, data in {data}")
-            write(f"flows: {', '.join(sorted(services.flows))}")
-            write(HELP)
-            write("-- ready")
-            loop = asyncio.get_running_loop()
-            try:
-                while True:
-                    line = await loop.run_in_executor(None, sys.stdin.readline)
-                    if not line or line.strip() in (":quit", ":q"):
-                        break
-                    command = line.strip()
-                    if command == ":flows":
-                        write("-- " + ", ".join(sorted(services.flows)))
-                    elif command == ":reset":
-                        chat.reset()
-                    elif command.startswith(":invite"):
-                        flow_id = command.removeprefix(":invite").strip()
-                        if flow_id not in services.flows:
-                            write("-- which flow? " + ", ".join(sorted(services.flows)))
-                            continue
-                        [link] = await make_invitations(
-                            settings,
-                            bot=api.bot_username,
-                            flow_id=flow_id,
-                            unit="demo",
-                            provider=None,
-                            count=1,
-                        )
-                        write(f"-- letter link: {link}")
-                        await chat.user.send_command("/start", link.split("?start=")[1])
-                    elif command.startswith(":"):
-                        write("-- unknown sandbox command; try :invite FLOW, :reset, :quit")
-                    else:
-                        await chat.handle(command)
-            finally:
-                stop.set()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await bot
+    async with local_bot(data=data, flows=flows, api_port=api_port) as local:
+        api, services = local.api, local.services
+        chat = TerminalChat(api, lang, write)
+        write(f"rostbot sandbox: Bot API stand-in at {api.base_url}, data in {data}")
+        write(f"flows: {', '.join(sorted(services.flows))}")
+        write(HELP)
+        write("-- ready")
+        loop = asyncio.get_running_loop()
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line or line.strip() in (":quit", ":q"):
+                break
+            command = line.strip()
+            if command == ":flows":
+                write("-- " + ", ".join(sorted(services.flows)))
+            elif command == ":reset":
+                chat.reset()
+            elif command.startswith(":invite"):
+                flow_id = command.removeprefix(":invite").strip()
+                if flow_id not in services.flows:
+                    write("-- which flow? " + ", ".join(sorted(services.flows)))
+                    continue
+                letter = await local.invitation_link(flow_id)
+                write(f"-- letter link: {letter}")
+                await chat.user.send_command("/start", letter.split("?start=")[1])
+            elif command.startswith(":"):
+                write("-- unknown sandbox command; try :invite FLOW, :reset, :quit")
+            else:
+                await chat.handle(command)
     write("-- sandbox stopped")
     return 0

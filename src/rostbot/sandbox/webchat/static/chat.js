@@ -1,0 +1,633 @@
+// The sandbox chat page: renders what the server streams, sends what the person does.
+// Plain JavaScript, no framework and no build step. Every text on the page comes from
+// texts.json (Swedish and Danish); the bot's own messages come from the bot.
+"use strict";
+
+const state = {
+  texts: {},
+  lang: "sv",
+  flows: [],
+  people: new Map(), // key -> {data, section, list, pendingFocus}
+  order: [],
+  active: null,
+  lastReload: null,
+};
+
+// ------------------------------------------------------------------ texts
+
+function t(key, values = {}) {
+  const table = state.texts[state.lang] || {};
+  const text = table[key] !== undefined ? table[key] : key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+function pickLanguage() {
+  const saved = localStorage.getItem("rostbot-sandbox-lang");
+  if (saved === "sv" || saved === "da") return saved;
+  return (navigator.language || "").toLowerCase().startsWith("da") ? "da" : "sv";
+}
+
+function applyTexts() {
+  document.documentElement.lang = state.lang;
+  document.title = t("documentTitle");
+  document.getElementById("page-lang").value = state.lang;
+  for (const element of document.querySelectorAll("[data-t]")) {
+    element.textContent = t(element.dataset.t);
+  }
+  renderFlowChoices();
+  showReload();
+  for (const person of state.people.values()) renderPersonTexts(person);
+  renderPeopleNav();
+}
+
+// ------------------------------------------------------------------ talking to the server
+
+async function post(url, body) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body || {}),
+    });
+  } catch (error) {
+    throw new Error("network");
+  }
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(answer.error || "bad-request");
+  return answer;
+}
+
+function showError(element, error) {
+  element.textContent = t("error_" + (error && error.message ? error.message : "bad-request"));
+}
+
+function connect() {
+  const status = document.getElementById("page-error");
+  const source = new EventSource("/events");
+  source.onmessage = (event) => {
+    status.textContent = "";
+    handle(JSON.parse(event.data));
+  };
+  source.onerror = () => {
+    status.textContent = t("offline");
+  };
+}
+
+function handle(event) {
+  if (event.type === "snapshot") {
+    state.flows = event.flows;
+    resetPeople();
+    for (const person of event.people) addPerson(person);
+    renderFlowChoices();
+    scheduleStoredRefresh();
+  } else if (event.type === "person") {
+    addPerson(event.person);
+    selectPerson(event.person.key, { focus: true });
+    // The bot's first buttons take the focus when they come, as after every answer.
+    state.people.get(event.person.key).pendingFocus = true;
+  } else if (event.type === "item") {
+    addItem(event.person, event.item);
+    scheduleStoredRefresh();
+  } else if (event.type === "item-changed") {
+    replaceItem(event.person, event.item);
+    scheduleStoredRefresh();
+  } else if (event.type === "toast") {
+    showToast(event.person, event.text);
+  } else if (event.type === "flows") {
+    state.flows = event.flows;
+    renderFlowChoices();
+  }
+}
+
+// ------------------------------------------------------------------ start controls
+
+function flowTitle(flow) {
+  return flow.title[state.lang] || flow.title.sv || flow.title.da || flow.id;
+}
+
+function renderFlowChoices() {
+  const select = document.getElementById("flow");
+  const chosen = select.value;
+  select.replaceChildren();
+  for (const flow of state.flows) {
+    const option = document.createElement("option");
+    option.value = flow.id;
+    option.textContent = flowTitle(flow);
+    select.append(option);
+  }
+  if (state.flows.some((flow) => flow.id === chosen)) select.value = chosen;
+  renderLanguageChoices();
+}
+
+function renderLanguageChoices() {
+  const select = document.getElementById("person-lang");
+  const flow = state.flows.find((f) => f.id === document.getElementById("flow").value);
+  const chosen = select.value || state.lang;
+  select.replaceChildren();
+  for (const lang of flow ? flow.languages : []) {
+    const option = document.createElement("option");
+    option.value = lang;
+    option.textContent = t("lang_" + lang);
+    select.append(option);
+  }
+  if (flow && flow.languages.includes(chosen)) select.value = chosen;
+}
+
+function showReload() {
+  const status = document.getElementById("flow-status");
+  const list = document.getElementById("flow-problems");
+  const result = state.lastReload;
+  list.replaceChildren();
+  list.hidden = true;
+  if (!result) {
+    status.textContent = "";
+    return;
+  }
+  if (result.ok) {
+    status.textContent = t("reloadOk", { count: result.flows.length });
+    return;
+  }
+  status.textContent = t("reloadProblems");
+  for (const problem of result.problems) {
+    const item = document.createElement("li");
+    item.textContent = problem;
+    list.append(item);
+  }
+  list.hidden = false;
+}
+
+function wireControls() {
+  const pageError = document.getElementById("page-error");
+  document.getElementById("page-lang").addEventListener("change", (event) => {
+    state.lang = event.target.value;
+    localStorage.setItem("rostbot-sandbox-lang", state.lang);
+    applyTexts();
+  });
+  document.getElementById("flow").addEventListener("change", renderLanguageChoices);
+  document.getElementById("start-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    pageError.textContent = "";
+    const flow = document.getElementById("flow").value;
+    const lang = document.getElementById("person-lang").value;
+    try {
+      await post("/api/respondents", { flow, lang });
+    } catch (error) {
+      showError(pageError, error);
+    }
+  });
+  document.getElementById("coordinator").addEventListener("click", async () => {
+    pageError.textContent = "";
+    try {
+      const answer = await post("/api/coordinator", { lang: state.lang });
+      selectPerson(answer.person, { focus: true });
+    } catch (error) {
+      showError(pageError, error);
+    }
+  });
+  document.getElementById("reset").addEventListener("click", async () => {
+    pageError.textContent = "";
+    try {
+      await post("/api/reset");
+      document.getElementById("flow").focus();
+    } catch (error) {
+      showError(pageError, error);
+    }
+  });
+  document.getElementById("reload").addEventListener("click", async () => {
+    pageError.textContent = "";
+    try {
+      state.lastReload = await post("/api/flows/reload");
+      showReload();
+    } catch (error) {
+      showError(pageError, error);
+    }
+  });
+  document.getElementById("stored-refresh").addEventListener("click", refreshStored);
+  document.getElementById("open-answers").addEventListener("click", openAnswers);
+}
+
+// ------------------------------------------------------------------ people and chats
+
+function personName(data) {
+  if (data.role === "coordinator") return t("coordinator");
+  return t("respondent", { number: data.number });
+}
+
+function personDetail(data) {
+  const parts = [];
+  const flow = state.flows.find((f) => f.id === data.flow);
+  if (flow) parts.push(flowTitle(flow));
+  else if (data.flow) parts.push(data.flow);
+  parts.push(t("lang_" + data.lang));
+  return parts.join(" · ");
+}
+
+function resetPeople() {
+  state.people.clear();
+  state.order = [];
+  state.active = null;
+  document.getElementById("chats-row").replaceChildren();
+  renderPeopleNav();
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function addPerson(data) {
+  if (state.people.has(data.key)) return;
+  const id = "chat-" + data.key;
+  const section = element("section", "chat");
+  section.id = id;
+  section.dataset.person = data.key;
+  section.setAttribute("aria-labelledby", id + "-title");
+
+  const head = element("div", "chat-head");
+  const title = element("h3", "chat-title");
+  title.id = id + "-title";
+  const detail = element("p", "chat-detail");
+  head.append(title, detail);
+
+  const list = element("ol", "messages");
+  list.setAttribute("role", "log");
+  list.setAttribute("aria-live", "polite");
+  list.setAttribute("aria-labelledby", title.id);
+  list.tabIndex = 0; // a scrolling region must be reachable by keyboard
+
+  const toast = element("p", "toast");
+  toast.setAttribute("role", "status");
+
+  const menu = element("div", "menu");
+  menu.id = id + "-menu";
+  menu.hidden = true;
+  const menuTitle = element("h4", "menu-title");
+  menuTitle.id = id + "-menu-title";
+  const menuList = element("ul", "menu-list");
+  menuList.setAttribute("aria-labelledby", menuTitle.id);
+  menu.append(menuTitle, menuList);
+
+  const form = element("form", "composer");
+  const menuButton = element("button", "menu-button");
+  menuButton.type = "button";
+  menuButton.setAttribute("aria-expanded", "false");
+  menuButton.setAttribute("aria-controls", menu.id);
+  const label = element("label", "visually-hidden");
+  label.htmlFor = id + "-input";
+  const input = element("input", "composer-input");
+  input.id = id + "-input";
+  input.type = "text";
+  input.autocomplete = "off";
+  input.maxLength = 4096;
+  const send = element("button", "send primary");
+  send.type = "submit";
+  form.append(menuButton, label, input, send);
+
+  const error = element("p", "chat-error");
+  error.setAttribute("role", "alert");
+
+  section.append(head, list, toast, menu, form, error);
+  document.getElementById("chats-row").append(section);
+
+  const person = { data, section, list, input, error, menu, menuButton, pendingFocus: false };
+  state.people.set(data.key, person);
+  state.order.push(data.key);
+
+  menuButton.addEventListener("click", () => toggleMenu(person));
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      toggleMenu(person, false);
+      menuButton.focus();
+    }
+  });
+  input.addEventListener("input", () => {
+    person.pendingFocus = false;
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await sendText(person, input.value);
+  });
+
+  renderPersonTexts(person);
+  for (const item of data.items) addItem(data.key, item);
+  if (!state.active) selectPerson(data.key, { focus: false });
+  renderPeopleNav();
+}
+
+function renderPersonTexts(person) {
+  const section = person.section;
+  section.querySelector(".chat-title").textContent = personName(person.data);
+  section.querySelector(".chat-detail").textContent = personDetail(person.data);
+  section.querySelector(".menu-title").textContent = t("menuTitle");
+  section.querySelector(".composer label").textContent = t("inputLabel");
+  person.input.placeholder = t("inputPlaceholder");
+  person.menuButton.textContent = t("menu");
+  section.querySelector(".send").textContent = t("send");
+  const menuList = section.querySelector(".menu-list");
+  menuList.replaceChildren();
+  for (const command of person.data.commands) {
+    const item = element("li");
+    const button = element("button", "menu-command");
+    button.type = "button";
+    button.append(element("span", "command", "/" + command.command), element("span", "description", command.description));
+    button.addEventListener("click", async () => {
+      toggleMenu(person, false);
+      person.input.focus();
+      await sendText(person, "/" + command.command);
+    });
+    item.append(button);
+    menuList.append(item);
+  }
+  for (const node of person.list.children) {
+    if (node.item) fillItem(person, node, node.item);
+  }
+}
+
+function toggleMenu(person, open) {
+  const show = open === undefined ? person.menu.hidden : open;
+  person.menu.hidden = !show;
+  person.menuButton.setAttribute("aria-expanded", String(show));
+  if (show) {
+    const first = person.menu.querySelector("button");
+    if (first) first.focus();
+  }
+}
+
+function renderPeopleNav() {
+  const list = document.getElementById("people-list");
+  list.replaceChildren();
+  for (const key of state.order) {
+    const person = state.people.get(key);
+    const item = element("li");
+    const button = element("button", "person-button", personName(person.data));
+    button.type = "button";
+    button.dataset.person = key;
+    if (key === state.active) button.setAttribute("aria-current", "true");
+    button.addEventListener("click", () => selectPerson(key, { focus: true }));
+    item.append(button);
+    list.append(item);
+  }
+  document.getElementById("no-people").hidden = state.order.length > 0;
+}
+
+function selectPerson(key, { focus }) {
+  const person = state.people.get(key);
+  if (!person) return;
+  state.active = key;
+  for (const other of state.people.values()) {
+    other.section.classList.toggle("active", other === person);
+  }
+  renderPeopleNav();
+  if (focus) {
+    person.section.scrollIntoView({ block: "nearest", inline: "nearest" });
+    person.input.focus();
+  }
+}
+
+async function sendText(person, text) {
+  person.error.textContent = "";
+  if (!text.trim()) {
+    showError(person.error, new Error("empty-message"));
+    return;
+  }
+  try {
+    await post(`/api/people/${person.data.key}/text`, { text });
+    person.input.value = "";
+    person.pendingFocus = true;
+  } catch (error) {
+    showError(person.error, error);
+  }
+}
+
+async function press(person, messageId, row, column) {
+  person.error.textContent = "";
+  person.pendingFocus = true;
+  try {
+    await post(`/api/people/${person.data.key}/press`, { message_id: messageId, row, column });
+  } catch (error) {
+    showError(person.error, error);
+  }
+}
+
+function showToast(key, text) {
+  const person = state.people.get(key);
+  if (!person) return;
+  const toast = person.section.querySelector(".toast");
+  toast.textContent = text;
+}
+
+// ------------------------------------------------------------------ messages
+
+function formatSize(bytes) {
+  return bytes < 1024 ? t("bytes", { count: bytes }) : `${Math.round(bytes / 102.4) / 10} kB`;
+}
+
+function fillItem(person, node, item) {
+  node.item = item;
+  node.className = "bubble from-" + item.from + (item.deleted ? " deleted" : "");
+  node.replaceChildren();
+  const who = element("span", "visually-hidden", t(item.from === "me" ? "me" : item.from === "bot" ? "bot" : "note") + ": ");
+  node.append(who);
+  if (item.deleted) {
+    node.append(element("p", "text", t("deleted")));
+    return;
+  }
+  if (item.from === "note") {
+    node.append(element("p", "note-title", t(item.note === "letter" ? "letterNote" : "note")));
+    node.append(element("p", "text note-text", item.text));
+    return;
+  }
+  if (item.file) {
+    const link = element("a", "file", item.file.image ? t("image", { name: item.file.name }) : t("download", { name: item.file.name, size: formatSize(item.file.size) }));
+    link.href = item.file.url;
+    link.download = item.file.name;
+    node.append(link);
+  }
+  if (item.text) node.append(element("p", "text", item.text));
+  if (item.edited) node.append(element("span", "edited", t("edited")));
+  if (item.buttons && item.buttons.length) {
+    const keyboard = element("div", "keyboard");
+    keyboard.setAttribute("role", "group");
+    keyboard.setAttribute("aria-label", t("answerButtons"));
+    item.buttons.forEach((row, rowIndex) => {
+      const line = element("div", "keyboard-row");
+      row.forEach((button, columnIndex) => {
+        let control;
+        if (button.kind === "url") {
+          control = element("a", "inline-button", button.text);
+          control.href = button.url;
+          control.rel = "noopener noreferrer";
+          control.target = "_blank";
+        } else {
+          control = element("button", "inline-button", button.text);
+          control.type = "button";
+          control.dataset.row = rowIndex;
+          control.dataset.column = columnIndex;
+          if (button.kind === "callback") {
+            control.addEventListener("click", () => press(person, item.message_id, rowIndex, columnIndex));
+          } else {
+            control.disabled = true;
+          }
+        }
+        line.append(control);
+      });
+      keyboard.append(line);
+    });
+    node.append(keyboard);
+  }
+}
+
+function addItem(key, item) {
+  const person = state.people.get(key);
+  if (!person || person.list.querySelector(`[data-key="${item.key}"]`)) return;
+  const node = element("li");
+  node.dataset.key = item.key;
+  node.tabIndex = -1;
+  fillItem(person, node, item);
+  const list = person.list;
+  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  list.append(node);
+  // Scroll the chat only, never the page, as a phone's chat follows new messages.
+  if (nearBottom || item.from === "me") list.scrollTop = list.scrollHeight;
+  if (item.from === "bot") moveFocusAfterAnswer(person, node, item);
+}
+
+function moveFocusAfterAnswer(person, node, item) {
+  // After a tap or a sent line, keyboard users continue on the bot's next buttons,
+  // unless they are typing already.
+  if (!person.pendingFocus) return;
+  const active = document.activeElement;
+  const lost = active === null || active === document.body;
+  const waiting = lost || person.list.contains(active) || (active === person.input && !person.input.value);
+  if (!waiting) return; // the person is busy elsewhere (typing, the menu, another chat)
+  const first = node.querySelector(".inline-button:not([disabled])");
+  if (first) {
+    person.pendingFocus = false;
+    first.focus();
+  } else if (lost) {
+    person.input.focus();
+  }
+}
+
+function replaceItem(key, item) {
+  const person = state.people.get(key);
+  if (!person) return;
+  const node = person.list.querySelector(`[data-key="${item.key}"]`);
+  if (!node) return;
+  const focused = node.contains(document.activeElement) ? document.activeElement : null;
+  const place = focused && focused.dataset ? [focused.dataset.row, focused.dataset.column] : null;
+  fillItem(person, node, item);
+  if (!focused) return;
+  // An edit (a tick on a multiple choice) keeps the focus on the same button.
+  const same = place && node.querySelector(`[data-row="${place[0]}"][data-column="${place[1]}"]`);
+  (same || node).focus();
+}
+
+// ------------------------------------------------------------------ what is stored
+
+let storedTimer = null;
+
+function scheduleStoredRefresh() {
+  clearTimeout(storedTimer);
+  storedTimer = setTimeout(refreshStored, 400);
+}
+
+let tableNumber = 0;
+
+function table(title, columns, rows) {
+  const block = element("div", "table-block");
+  const id = "table-" + ++tableNumber;
+  const heading = element("h3", "table-title", title);
+  heading.id = id;
+  const wrapper = element("div", "table-scroll");
+  wrapper.tabIndex = 0; // a scrolling region must be reachable by keyboard
+  wrapper.setAttribute("role", "region");
+  wrapper.setAttribute("aria-labelledby", id);
+  const grid = element("table");
+  grid.setAttribute("aria-labelledby", id);
+  const head = element("thead");
+  const headRow = element("tr");
+  for (const column of columns) {
+    const cell = element("th", "", column);
+    cell.scope = "col";
+    headRow.append(cell);
+  }
+  head.append(headRow);
+  const body = element("tbody");
+  for (const row of rows) {
+    const line = element("tr");
+    for (const value of row) line.append(element("td", "", value));
+    body.append(line);
+  }
+  grid.append(head, body);
+  wrapper.append(grid);
+  block.append(heading, wrapper);
+  return block;
+}
+
+async function refreshStored() {
+  const target = document.getElementById("stored-tables");
+  let answer;
+  try {
+    const response = await fetch("/api/stored");
+    answer = await response.json();
+    if (!response.ok) throw new Error(answer.error || "bad-request");
+  } catch (error) {
+    showError(document.getElementById("page-error"), error);
+    return;
+  }
+  const blocks = [];
+  const empty = [];
+  for (const view of answer.tables) {
+    if (!view.total) {
+      empty.push(view.name);
+      continue;
+    }
+    const title = t("rowsShown", { name: view.name, shown: view.rows.length, total: view.total });
+    const block = table(title, view.columns, view.rows);
+    block.dataset.table = view.name;
+    blocks.push(block);
+  }
+  if (empty.length) blocks.push(element("p", "empty-tables", t("emptyTables", { names: empty.join(", ") })));
+  target.replaceChildren(...blocks);
+}
+
+async function openAnswers() {
+  const target = document.getElementById("opened");
+  target.replaceChildren();
+  let answer;
+  try {
+    answer = await post("/api/open-answers");
+  } catch (error) {
+    const problem = element("p", "page-error");
+    showError(problem, error);
+    target.append(problem);
+    return;
+  }
+  if (answer.error) {
+    target.append(element("p", "page-error", answer.error));
+    return;
+  }
+  target.append(element("h3", "opened-title", t("openedTitle", { key: answer.key_id })));
+  if (!answer.rows.length) {
+    target.append(element("p", "", t("noAnswers")));
+  } else {
+    target.append(table(t("openedRows", { count: answer.rows.length }), answer.columns, answer.rows));
+  }
+  if (answer.failed) target.append(element("p", "", t("failedRecords", { count: answer.failed })));
+}
+
+// ------------------------------------------------------------------ start
+
+async function main() {
+  state.texts = await (await fetch("/static/texts.json")).json();
+  state.lang = pickLanguage();
+  wireControls();
+  applyTexts();
+  connect();
+}
+
+main();
