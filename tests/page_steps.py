@@ -53,9 +53,9 @@ def bot_bubbles(panel: Locator) -> Locator:
     return panel.locator("li.from-bot")
 
 
-async def press(panel: Locator, text: str) -> None:
-    """Tap the newest button called `text` in a chat."""
-    button = panel.get_by_role("button", name=text, exact=True).last
+async def press(panel: Locator, text: str | re.Pattern[str]) -> None:
+    """Tap the newest button called `text` (or matching a pattern) in a chat."""
+    button = panel.get_by_role("button", name=text, exact=isinstance(text, str)).last
     await expect(button).to_be_visible(timeout=WAIT_MS)
     await button.click()
 
@@ -121,3 +121,31 @@ async def answer_flow(panel: Locator, lang: str, text: str, finished: str) -> in
             await expect(question).to_contain_text("✓")
         await expect(bot_bubbles(panel).nth(seen)).to_be_visible(timeout=WAIT_MS)
         answered.append(key)
+
+
+async def _mark_seen(panel: Locator) -> None:
+    await panel.locator("li.from-bot").evaluate_all(
+        "bubbles => bubbles.forEach(b => { b.dataset.seen = 'yes'; })"
+    )
+
+
+def _new_bubble(panel: Locator, reply: str) -> Locator:
+    return panel.locator("li.from-bot:not([data-seen])").filter(has_text=reply).last
+
+
+async def say(panel: Locator, text: str, reply: str) -> Locator:
+    """Type a line and wait for a new bot message showing `reply` (in its text or buttons)."""
+    await _mark_seen(panel)
+    await type_line(panel, text)
+    bubble = _new_bubble(panel, reply)
+    await expect(bubble).to_be_visible(timeout=WAIT_MS)
+    return bubble
+
+
+async def tap(panel: Locator, button: str | re.Pattern[str], reply: str) -> Locator:
+    """Tap the newest button called `button`; wait for a new bot message showing `reply`."""
+    await _mark_seen(panel)
+    await press(panel, button)
+    bubble = _new_bubble(panel, reply)
+    await expect(bubble).to_be_visible(timeout=WAIT_MS)
+    return bubble

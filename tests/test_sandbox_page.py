@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -27,7 +28,9 @@ from page_steps import (
     chromium_missing,
     consent,
     press,
+    say,
     start_flow,
+    tap,
     type_line,
 )
 from rostbot.sandbox.local_bot import local_bot
@@ -114,11 +117,15 @@ async def test_a_swedish_respondent_answers_a_whole_flow_and_sees_only_sealed_an
     await expect(stored.locator('[data-table="respondents"]')).to_be_visible()
     assert secret not in await stored.inner_text()
 
-    await page.get_by_role("button", name="Öppna svaren med demonyckeln").click()
-    opened = stored.locator("#opened")
-    await expect(opened).to_contain_text(secret)
-    await expect(opened).to_contain_text(f"{answered} öppnade svar")
-    await expect(opened).to_contain_text("income_support_followup")
+    # The real export, as analysts run it with their private key: anonymous files out,
+    # the records marked as exported in the bot's database.
+    await page.get_by_role("button", name="Exportera med demonyckeln").click()
+    exported = stored.locator("#exported")
+    await expect(exported).to_contain_text(f"{answered} nya svar öppnades")
+    await expect(exported.locator('[data-file="responses.csv"]')).to_contain_text("1 av 1 rader")
+    await expect(exported.locator('[data-file="free_text.csv"]')).to_contain_text(secret)
+    await expect(exported.locator('[data-file="indicators.csv"]')).to_be_visible()
+    await expect(sealed.locator("td").filter(has_text="NULL")).to_have_count(0)
     assert page_problems(page) == []
 
 
@@ -138,8 +145,9 @@ async def test_a_danish_page_and_a_danish_respondent_from_start_to_thanks(
     await expect(person.get_by_role("button", name="Menu")).to_be_visible()
     await expect(person.get_by_role("textbox", name="Skriv til botten")).to_be_visible()
 
-    await page.get_by_role("button", name="Åbn svarene med demonøglen").click()
-    await expect(page.locator("#opened")).to_contain_text("Mødet var godt")
+    await page.get_by_role("button", name="Eksportér med demonøglen").click()
+    free_text = page.locator('#exported [data-file="free_text.csv"]')
+    await expect(free_text).to_contain_text("Mødet var godt")
     assert page_problems(page) == []
 
 
@@ -342,9 +350,56 @@ async def test_a_calendar_file_from_the_bot_is_shown_and_downloads(
     assert await asyncio.to_thread(saved.read_bytes) == calendar
 
 
-@pytest.mark.skip(
-    reason="meeting booking is not built yet: there is no way for a participant to book a "
-    "meeting in the bot (coordinator/meeting booking issue), so nothing to book on the page"
-)
-async def test_a_participant_books_a_breakfast_meeting_on_the_page() -> None:
-    raise AssertionError("write when meeting booking exists")
+async def test_a_participant_books_a_meeting_the_coordinator_planned_on_the_page(
+    browser: Browser, sandbox: PageServer
+) -> None:
+    page = await open_page(browser, sandbox, LAPTOP)
+    # A former client answers and agrees to be asked about meetings later.
+    await start_flow(page, "Efter ekonomiskt bistånd", "svenska")
+    person = chat(page, "Person 1")
+    await consent(person, "sv", "Ja, jag vill vara med")
+    await answer_flow(person, "sv", "Bra stöd", finished="Tack för dina svar")
+    await press(person, "Ja, ni får kontakta mig")
+    await expect(person.get_by_role("button", name="Ja, ni får kontakta mig")).to_have_count(0)
+
+    # The coordinator plans a focus group in the chat and invites.
+    await page.get_by_role("button", name="Chatta som samordnare").click()
+    kim = chat(page, "Samordnare")
+    next_year = datetime.now(UTC).year + 1
+    await say(kim, "/samordnare", "Nytt möte")
+    await tap(kim, "Nytt möte", "Fokusgrupp")
+    await tap(kim, "Fokusgrupp", "Vilket språk")
+    await tap(kim, "Svenska", "Skriv rubriken (på svenska)")
+    await say(kim, "Samtal om stödet", "kort beskrivning")
+    await say(kim, "Vi pratar om hur stödet kan bli bättre.", "dagordningen")
+    await say(kim, "Välkomna och fika", "När börjar")
+    await say(kim, f"20/10-{next_year} 10.00", "Hur länge")
+    await tap(kim, "3 h", "Skriv adressen")
+    await say(kim, "Storgatan 1, Lund", "Hur tar man sig dit")
+    await tap(kim, "Hoppa över", "Tillgänglighet")
+    await say(kim, "Hiss finns", "Hur många platser")
+    await say(kim, "5", "Vem leder mötet")
+    await say(kim, "Forskare från universitetet", "Ett möte")
+    await tap(kim, "Ett möte", "Spara")
+    await tap(kim, "Spara", "Sparat: 1 möte(n).")
+    await say(kim, "/samordnare", "Möten")
+    await tap(kim, "Möten", "Samtal om stödet")
+    await tap(kim, re.compile("· Samtal om stödet ·"), "Bjud in")
+    await tap(kim, "Bjud in", "Inbjudningar på väg: 1.")
+
+    # The invitation reaches the participant's chat; a tap books and brings a calendar file.
+    await page.get_by_role("button", name="Person 1", exact=True).click()
+    invitation = bot_bubbles(person).filter(has_text="Inbjudan till en fokusgrupp")
+    await expect(invitation).to_contain_text("Du får ta en paus eller gå när du vill.")
+    await tap(person, "Boka en plats", "Du är bokad")
+    calendar = person.get_by_role("link", name=re.compile(r"\.ics"))
+    await expect(calendar).to_be_visible()
+    async with page.expect_download() as waiting:
+        await calendar.click()
+    saved = Path(await (await waiting.value).path())
+    content = await asyncio.to_thread(saved.read_text, encoding="utf-8")
+    assert "BEGIN:VEVENT" in content and "Samtal om stödet" in content
+
+    await page.get_by_role("button", name="Visa igen").click()
+    await expect(page.locator('[data-table="bookings"]')).to_contain_text("1 av 1 rader")
+    assert page_problems(page) == []

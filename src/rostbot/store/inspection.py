@@ -30,20 +30,6 @@ class TableView:
     total: int
 
 
-@dataclass(frozen=True)
-class SealedRecord:
-    """One sealed answer row with the fields that make up its sealing context."""
-
-    record_id: str
-    response_id: str
-    flow_id: str
-    flow_version: int
-    question_id: str
-    key_id: str
-    sealed: bytes
-    sealed_on: str
-
-
 def show_value(value: object) -> str:
     """A cell as a reader of the file sees it: bytes as hex, long text shortened."""
     if value is None:
@@ -100,25 +86,6 @@ def _tables(path: Path, limit: int) -> list[TableView]:
         connection.close()
 
 
-def _sealed(path: Path) -> list[SealedRecord]:
-    connection = _connect(path)
-    try:
-        cursor = connection.execute(
-            "SELECT record_id, response_id, flow_id, flow_version, question_id, key_id, sealed,"
-            " sealed_on FROM sealed_answers ORDER BY rowid"
-        )
-        return [SealedRecord(*row) for row in cursor]
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot read database {path}: {exc}") from None
-    finally:
-        connection.close()
-
-
 async def table_views(path: Path, *, limit: int = 50) -> list[TableView]:
     """Every table of the file with its newest `limit` rows, read without writing."""
     return await asyncio.to_thread(_tables, path, limit)
-
-
-async def sealed_records(path: Path) -> list[SealedRecord]:
-    """Every sealed answer in the file, as stored (still sealed)."""
-    return await asyncio.to_thread(_sealed, path)

@@ -117,17 +117,19 @@ class ChatDesk:
 
     # ------------------------------------------------------------------ people
 
-    def person_json(self, person: SimulatedPerson) -> JSON:
+    def commands_of(self, person: SimulatedPerson) -> list[JSON]:
+        """The command menu Telegram's app would show this person now."""
         commands = self.local.api.menu_commands(person.user)
+        return [{"command": c["command"], "description": c["description"]} for c in commands]
+
+    def person_json(self, person: SimulatedPerson) -> JSON:
         return {
             "key": person.key,
             "role": person.role,
             "number": person.number,
             "lang": person.lang,
             "flow": person.flow_id,
-            "commands": [
-                {"command": c["command"], "description": c["description"]} for c in commands
-            ],
+            "commands": self.commands_of(person),
             "items": [self.item_json(person, item) for item in person.items],
         }
 
@@ -172,9 +174,11 @@ class ChatDesk:
         user = self._coordinator
         user.language_code = lang
         number = next(self._numbers["coordinator"])
-        return self._add(
+        person = self._add(
             SimulatedPerson(f"p{next(self._keys)}", "coordinator", number, lang, None, user)
         )
+        self.add_note(person, "coordinator", "")
+        return person
 
     def _add(self, person: SimulatedPerson) -> SimulatedPerson:
         self.people[person.key] = person

@@ -22,7 +22,7 @@ from aiohttp import web
 from rostbot.config import ConfigError
 from rostbot.sandbox.webchat.chats import ChatDesk, ChatInputError
 from rostbot.sandbox.webchat.flow_preview import open_flow, reload_flows
-from rostbot.sandbox.webchat.stored_view import open_with_demo_key, stored_tables
+from rostbot.sandbox.webchat.stored_view import export_with_demo_key, stored_tables
 from rostbot.store.database import StoreError
 
 log = logging.getLogger(__name__)
@@ -191,6 +191,12 @@ async def press(request: web.Request) -> web.StreamResponse:
     return web.json_response({"ok": True})
 
 
+async def commands(request: web.Request) -> web.StreamResponse:
+    desk = request.app[DESK]
+    person = desk.person(request.match_info["person"])
+    return web.json_response({"commands": desk.commands_of(person)})
+
+
 async def reset(request: web.Request) -> web.StreamResponse:
     request.app[DESK].reset()
     return web.json_response({"ok": True})
@@ -207,8 +213,8 @@ async def stored(request: web.Request) -> web.StreamResponse:
     return web.json_response(await stored_tables(request.app[DESK].local))
 
 
-async def open_answers(request: web.Request) -> web.StreamResponse:
-    return web.json_response(await open_with_demo_key(request.app[DESK].local))
+async def export(request: web.Request) -> web.StreamResponse:
+    return web.json_response(await export_with_demo_key(request.app[DESK].local))
 
 
 def build_page_app(desk: ChatDesk) -> web.Application:
@@ -225,10 +231,11 @@ def build_page_app(desk: ChatDesk) -> web.Application:
     app.router.add_post("/api/coordinator", coordinator)
     app.router.add_post("/api/people/{person}/text", send_text)
     app.router.add_post("/api/people/{person}/press", press)
+    app.router.add_get("/api/people/{person}/commands", commands)
     app.router.add_post("/api/reset", reset)
     app.router.add_post("/api/flows/reload", reload)
     app.router.add_get("/api/stored", stored)
-    app.router.add_post("/api/open-answers", open_answers)
+    app.router.add_post("/api/export", export)
     return app
 
 

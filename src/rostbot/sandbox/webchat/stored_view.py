@@ -1,34 +1,28 @@
-"""The page's "what is stored" panel: the database as the bot holds it, and opened.
+"""The page's "what is stored" panel: the database as the bot holds it, and exported.
 
 Tables come from a read-only view of the SQLite file (sealed answers stay ciphertext,
-people are pseudonyms). "Open with the demo key" then does what the analysts do on their
-own computer with their private key, so a visitor sees that only that key reads answers.
+people are pseudonyms). "Export with the demo key" then runs the real `rostbot export`
+pipeline as the analysts do on their own computer with their private key: answers are
+opened, made anonymous, small groups hidden, and marked as exported in the database.
 In the sandbox the demo private key lies in the data folder; a real bot host never has it.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
+import csv
+from pathlib import Path
 from typing import Any
 
 from rostbot.crypto.analyst_keys import KeyFileError, load_private_key
-from rostbot.crypto.sealing import SealContext, SealError, open_sealed
+from rostbot.export.pipeline import ExportError, ExportOptions, run_export
 from rostbot.sandbox.local_bot import LocalBot
-from rostbot.store.inspection import sealed_records, table_views
+from rostbot.store.inspection import table_views
 
 JSON = dict[str, Any]
-OPENED_COLUMNS = (
-    "flow_id",
-    "question_id",
-    "question_type",
-    "indicator",
-    "status",
-    "value",
-    "unit",
-    "provider",
-    "lang",
-    "month",
-)
+EXPORT_FOLDER = "export"
+# The files an analyst works from; codebook.csv and manifest.json stay in the folder.
+SHOWN_FILES = ("responses.csv", "free_text.csv", "indicators.csv")
 
 
 async def stored_tables(local: LocalBot) -> JSON:
@@ -46,37 +40,42 @@ async def stored_tables(local: LocalBot) -> JSON:
     }
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+def _read_csv(path: Path, limit: int) -> JSON:
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.reader(file))
+    header, body = (rows[0], rows[1:]) if rows else ([], [])
+    return {"name": path.name, "columns": header, "rows": body[:limit], "total": len(body)}
 
 
-async def open_with_demo_key(local: LocalBot) -> JSON:
-    """Every sealed answer opened with the demo private key, as one table.
-
-    A record that does not open (sealed to another key, or changed) is counted, not shown.
-    """
+async def export_with_demo_key(local: LocalBot, *, limit: int = 50) -> JSON:
+    """Run `rostbot export` with the demo private key into the data folder; show its files."""
     try:
         key = load_private_key(local.demo_private_key)
     except KeyFileError as exc:
-        return {"columns": [], "rows": [], "failed": 0, "error": str(exc)}
-    rows: list[list[str]] = []
-    failed = 0
-    for record in await sealed_records(local.settings.db_path):
-        context = SealContext(
-            record.record_id,
-            record.response_id,
-            record.flow_id,
-            record.flow_version,
-            record.question_id,
-        )
-        try:
-            payload = json.loads(open_sealed(record.sealed, key, context))
-        except SealError:
-            failed += 1
-            continue
-        rows.append([_cell(payload.get(column)) for column in OPENED_COLUMNS])
-    return {"columns": list(OPENED_COLUMNS), "rows": rows, "failed": failed, "key_id": key.key_id}
+        return {"error": str(exc)}
+    folder = local.data / EXPORT_FOLDER
+    options = ExportOptions(
+        db=local.settings.db_path,
+        out=folder,
+        flows=dict(local.services.flows),
+        formats=frozenset({"csv"}),
+    )
+    notes: list[str] = []
+    try:
+        result = await asyncio.to_thread(run_export, [key], options, report=notes.append)
+    except ExportError as exc:
+        return {"error": str(exc)}
+    files = [
+        await asyncio.to_thread(_read_csv, folder / name, limit)
+        for name in SHOWN_FILES
+        if (folder / name).exists()
+    ]
+    return {
+        "key_id": key.key_id,
+        "folder": str(folder),
+        "opened": result.opened,
+        "acknowledged": result.acknowledged,
+        "responses": result.responses,
+        "notes": notes,
+        "files": files,
+    }

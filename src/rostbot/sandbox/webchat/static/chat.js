@@ -204,7 +204,7 @@ function wireControls() {
     }
   });
   document.getElementById("stored-refresh").addEventListener("click", refreshStored);
-  document.getElementById("open-answers").addEventListener("click", openAnswers);
+  document.getElementById("export").addEventListener("click", exportAnswers);
 }
 
 // ------------------------------------------------------------------ people and chats
@@ -346,8 +346,20 @@ function renderPersonTexts(person) {
   }
 }
 
-function toggleMenu(person, open) {
+async function toggleMenu(person, open) {
   const show = open === undefined ? person.menu.hidden : open;
+  if (show) {
+    // The bot may change a person's menu at any time (a coordinator gets more commands).
+    try {
+      const response = await fetch(`/api/people/${person.data.key}/commands`);
+      if (response.ok) {
+        person.data.commands = (await response.json()).commands;
+        renderPersonTexts(person);
+      }
+    } catch (error) {
+      // keep the menu the page already has
+    }
+  }
   person.menu.hidden = !show;
   person.menuButton.setAttribute("aria-expanded", String(show));
   if (show) {
@@ -425,6 +437,9 @@ function formatSize(bytes) {
   return bytes < 1024 ? t("bytes", { count: bytes }) : `${Math.round(bytes / 102.4) / 10} kB`;
 }
 
+// What the sandbox itself says in a chat, by kind of note.
+const NOTES = { letter: "letterNote", coordinator: "coordinatorNote" };
+
 function fillItem(person, node, item) {
   node.item = item;
   node.className = "bubble from-" + item.from + (item.deleted ? " deleted" : "");
@@ -436,8 +451,8 @@ function fillItem(person, node, item) {
     return;
   }
   if (item.from === "note") {
-    node.append(element("p", "note-title", t(item.note === "letter" ? "letterNote" : "note")));
-    node.append(element("p", "text note-text", item.text));
+    node.append(element("p", "note-title", t(NOTES[item.note] || "note")));
+    if (item.text) node.append(element("p", "text note-text", item.text));
     return;
   }
   if (item.file) {
@@ -595,29 +610,37 @@ async function refreshStored() {
   target.replaceChildren(...blocks);
 }
 
-async function openAnswers() {
-  const target = document.getElementById("opened");
+async function exportAnswers() {
+  const target = document.getElementById("exported");
+  const button = document.getElementById("export");
   target.replaceChildren();
+  button.disabled = true;
   let answer;
   try {
-    answer = await post("/api/open-answers");
+    answer = await post("/api/export");
   } catch (error) {
     const problem = element("p", "page-error");
     showError(problem, error);
     target.append(problem);
     return;
+  } finally {
+    button.disabled = false;
   }
   if (answer.error) {
     target.append(element("p", "page-error", answer.error));
     return;
   }
-  target.append(element("h3", "opened-title", t("openedTitle", { key: answer.key_id })));
-  if (!answer.rows.length) {
-    target.append(element("p", "", t("noAnswers")));
-  } else {
-    target.append(table(t("openedRows", { count: answer.rows.length }), answer.columns, answer.rows));
+  target.append(element("h3", "exported-title", t("exportTitle", { key: answer.key_id })));
+  target.append(element("p", "", t("exportSummary", { opened: answer.opened, acknowledged: answer.acknowledged })));
+  target.append(element("p", "hint", t("exportFolder", { folder: answer.folder })));
+  for (const note of answer.notes) target.append(element("p", "hint", note));
+  for (const file of answer.files) {
+    const title = t("rowsShown", { name: file.name, shown: file.rows.length, total: file.total });
+    const block = table(title, file.columns, file.rows);
+    block.dataset.file = file.name;
+    target.append(block);
   }
-  if (answer.failed) target.append(element("p", "", t("failedRecords", { count: answer.failed })));
+  refreshStored();
 }
 
 // ------------------------------------------------------------------ start
