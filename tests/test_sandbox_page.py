@@ -198,7 +198,7 @@ async def test_at_phone_width_one_chat_fits_the_screen_and_buttons_are_big_enoug
         "aria-current", "true"
     )
 
-    await person.scroll_into_view_if_needed()
+    await page.evaluate("document.activeElement.blur()")
     await page.evaluate(
         "window.scrollBy(0, document.querySelector('.chats-area').getBoundingClientRect().top)"
     )
