@@ -152,8 +152,10 @@ async def _confirm(services: Services, draft: Draft, lang: str, answer: Answer) 
         plan = draft.plan(services.settings.tz, services.clock().date())
         _, starts = planning.check_plan(plan, office.now())
     except MeetingError as exc:
+        # Earlier answers were checked one by one; what is left is the time (past, or
+        # skipped by a clock change): ask for it again and keep the rest.
         answer.add(services.t(lang, "This cannot be saved: {reason}", reason=str(exc)))
-        drafting.restart(draft)
+        draft.answers.pop("start", None)
         _prompt(services, draft, lang, answer)
         return
     preview = [

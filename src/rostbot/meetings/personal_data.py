@@ -34,6 +34,8 @@ async def lines(services: Services, pseudonym: str, lang: str) -> list[str]:
             extras.append(services.t(lang, "a line on needs"))
         if extras:
             line += " " + services.t(lang, "(with {things}, locked)", things=", ".join(extras))
+        if event.status == "cancelled":
+            line += " " + services.t(lang, "(the meeting is cancelled)")
         found.append(line)
     if not found:
         found.append(services.t(lang, "• Bookings: none"))
