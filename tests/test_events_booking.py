@@ -219,3 +219,32 @@ async def test_invite_book_race_waitlist_move_and_cancel(
             "you said", "cancelled by me",
         ]  # fmt: skip
         assert dorte.inbox == [] and walter.inbox == []
+
+
+async def test_someone_not_invited_cannot_book_with_forged_buttons(
+    api: SandboxBotApi, settings: Settings
+) -> None:
+    clock = FakeClock()
+    async with meeting_bot(api, settings, clock) as bot:
+        office = Office.of(bot.services)
+        [event] = await planning.create(office, plan(capacity=5, start=in_three_days(clock)))
+        [other] = await planning.create(office, plan(capacity=5, start=in_three_days(clock, 14)))
+        invited = await reachable_user(api, bot, name="Anna")
+        await planning.invite(office, other.event_id, planning.Audience())
+        await outbox_settled(bot)
+        stranger = api.user(first_name="Eve", language_code="sv")  # never agreed to contact
+        mark = stranger.mark()
+        await stranger.send_command("/start")
+        message = (await stranger.wait_for_messages(2, after=mark))[-1]  # what the bot is
+        for person, target in ((stranger, other), (invited, event)):
+            for act in ("b", "w", "a", "d", "x"):
+                answered = len(person.callback_answers)
+                before = person.mark()
+                await person.press_data(
+                    message.message_id if person is stranger else person.inbox[0].message_id,
+                    f"v:{act}:{target.event_id}:-",
+                )
+                answer = await person.wait_for_callback_answer(after=answered)
+                assert answer.get("text") == "Jag förstår inte den knappen."
+                assert person.mark() == before
+        assert db_rows(bot.settings.db_path, "SELECT * FROM bookings") == []

@@ -8,6 +8,8 @@ each reminder exactly once, late if the meeting has not begun, never after it be
 from __future__ import annotations
 
 import logging
+import sqlite3
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +35,7 @@ from rostbot.meetings import planning
 from rostbot.meetings.office import Office
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.people import SandboxUser
+from rostbot.store.database import Database
 from rostbot.telegram import outbox_sender
 
 BOOK = "Boka en plats"
@@ -215,3 +218,29 @@ def _number_of(bot: RunningBot, user: SandboxUser) -> int:
         bot.settings.db_path, "SELECT number FROM bookings WHERE pseudonym = ?", (pseudonym,)
     )
     return int(row["number"])
+
+
+async def test_a_message_being_sent_when_the_bot_died_is_sent_after_the_restart(
+    api: SandboxBotApi, settings: Settings
+) -> None:
+    clock = FakeClock()
+    async with meeting_bot(api, settings, clock) as bot:
+        event = await new_event(bot, clock)
+        anna = await reachable_user(api, bot, name="Anna")
+        office = Office.of(bot.services)
+        await bot.stop()
+        db = await Database.open(bot.settings.db_path)
+        try:
+            await planning.invite(replace(office, db=db), event.event_id, planning.Audience())
+        finally:
+            await db.close()
+        connection = sqlite3.connect(bot.settings.db_path)
+        with connection:  # as a crash between claiming the row and marking it leaves it
+            connection.execute("UPDATE outbox SET status = 'sending', attempts = 1")
+        connection.close()
+        await bot.start()
+        invitation = await anna.wait_for_message("Inbjudan till en fokusgrupp")
+        await outbox_settled(bot)
+        assert anna.inbox == [invitation]
+        [row] = db_rows(bot.settings.db_path, "SELECT status, message_id FROM outbox")
+        assert (row["status"], row["message_id"]) == ("sent", invitation.message_id)
