@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
@@ -77,15 +78,19 @@ from rostbot.crypto.analyst_keys import load_private_key
 from rostbot.export.pipeline import ExportOptions, run_export
 key = load_private_key(Path(sys.argv[1]))
 flows = load_flows(Path(sys.argv[4]))
+marks = {}
 start = time.perf_counter()
+def checkpoint(name):
+    marks[name] = round(time.perf_counter() - start, 2)
 result = run_export(
     [key], ExportOptions(db=Path(sys.argv[2]), out=Path(sys.argv[3]), flows=flows),
-    report=lambda line: None,
+    report=lambda line: None, checkpoint=checkpoint,
 )
 seconds = time.perf_counter() - start
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"records": result.opened, "seconds": seconds, "maxrss_kib": rss,
-                  "acknowledged": result.acknowledged, "responses": result.responses}))
+                  "acknowledged": result.acknowledged, "responses": result.responses,
+                  "taken_in_until": marks.get("taken_in"), "written_at": marks.get("written")}))
 """
 
 
@@ -144,8 +149,16 @@ def make_database(path: Path, key_path: Path, size: int) -> None:
             context = SealContext(record_id, response_id, flow.id, flow.version, question.id)
             blob = seal(json.dumps(payload, ensure_ascii=False).encode(), public, context)
             rows.append(
-                (record_id, response_id, question.id, flow.id, flow.version, public.key_id, blob,
-                 month + "-15")
+                (
+                    record_id,
+                    response_id,
+                    question.id,
+                    flow.id,
+                    flow.version,
+                    public.key_id,
+                    blob,
+                    month + "-15",
+                )
             )
             made += 1
         if len(rows) >= 5000 or made >= size:
@@ -159,7 +172,7 @@ def make_database(path: Path, key_path: Path, size: int) -> None:
     connection.close()
 
 
-def child(code: str, *args: str) -> dict[str, float]:
+def child(code: str, *args: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-c", code, *args],
         capture_output=True,
@@ -168,11 +181,11 @@ def child(code: str, *args: str) -> dict[str, float]:
         cwd=REPO,
         env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"},
     )
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
-def measure(size: int, repeat: int, work: Path) -> dict[str, dict[str, float]]:
+def measure(size: int, repeat: int, work: Path) -> dict[str, dict[str, Any]]:
     key = work / "analyst.key"
     if not key.exists():
         generate_keypair(key)
@@ -180,7 +193,7 @@ def measure(size: int, repeat: int, work: Path) -> dict[str, dict[str, float]]:
     started = time.perf_counter()
     make_database(source, key, size)
     print(f"  sealed {size} answers in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    best: dict[str, dict[str, float]] = {}
+    best: dict[str, dict[str, Any]] = {}
     for round_ in range(repeat):
         for name, code in (("bare", _BARE), ("export", _EXPORT)):
             copy = work / f"copy-{size}.sqlite3"
@@ -203,8 +216,17 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="rostbot-bench-") as folder:
         results = {size: measure(size, args.repeat, Path(folder)) for size in sizes}
-    print(f"{'records':>8} {'bare rec/s':>11} {'export rec/s':>13} {'ratio':>6} "
-          f"{'bare MiB':>9} {'export MiB':>11}")
+    print(
+        f"{'records':>8} {'bare rec/s':>11} {'export rec/s':>13} {'ratio':>6} "
+        f"{'bare MiB':>9} {'export MiB':>11}"
+    )
+    for size, r in results.items():
+        e = r["export"]
+        print(
+            f"  {size}: export {e['seconds']:.2f} s: taken in by {e['taken_in_until']} s,"
+            f" files written by {e['written_at']} s, then acknowledged",
+            file=sys.stderr,
+        )
     for size, r in results.items():
         bare = r["bare"]["records"] / r["bare"]["seconds"]
         export = r["export"]["records"] / r["export"]["seconds"]

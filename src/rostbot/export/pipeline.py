@@ -24,15 +24,17 @@ from rostbot import __version__
 from rostbot.core.flow_model import Flow
 from rostbot.crypto.analyst_keys import AnalystPrivateKey
 from rostbot.export import codes, indicators
-from rostbot.export.anonymise import anonymise
-from rostbot.export.opening import KeyRing, RecordProblem
+from rostbot.export.opening import KeyRing
 from rostbot.export.scrub import KINDS
+from rostbot.export.workers import Chunk, Opener, Taken, default_workers
 from rostbot.export.writer import write_csv, write_manifest, write_xlsx
 from rostbot.store.export_queue import ExportQueue
-from rostbot.store.export_state import ExportState, StoredAnswer
+from rostbot.store.export_state import ExportState
 
 RESPONSE_COLUMNS = ("response", "flow_id", "flow_version", "lang", "unit", "provider", "month")
 FORMATS = frozenset({"csv", "xlsx"})
+CHUNK = 500  # records per task for a worker
+STATE_BATCH = 5000  # records per synced transaction of the folder's state
 
 
 class ExportError(Exception):
@@ -47,6 +49,7 @@ class ExportOptions:
     formats: frozenset[str] = FORMATS
     min_group: int = 5
     today: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d"))
+    workers: int = field(default_factory=default_workers)  # processes opening records
 
 
 @dataclass
@@ -82,12 +85,24 @@ def run_export(
     """Export what the keys open; `report` gets one line per record that could not be."""
     ring = KeyRing(keys)
     result = ExportResult()
+    with Opener(ring, options.flows, options.workers) as opener:
+        return _run(opener, ring, options, result, report, checkpoint)
+
+
+def _run(
+    opener: Opener,
+    ring: KeyRing,
+    options: ExportOptions,
+    result: ExportResult,
+    report: Callable[[str], None],
+    checkpoint: Callable[[str], None],
+) -> ExportResult:
     queue = ExportQueue(options.db)
     try:
         options.out.mkdir(parents=True, exist_ok=True)
         state = ExportState(options.out)
         try:
-            _take_in(queue, state, ring, options, result, checkpoint)
+            _take_in(opener, queue, state, ring, result, checkpoint)
             if result.waiting and not (result.opened or result.already_in_folder):
                 raise ExportError(_nothing_done(result, ring))
             for problem in result.problems:
@@ -126,35 +141,51 @@ def _nothing_done(result: ExportResult, ring: KeyRing) -> str:
 
 
 def _take_in(
+    opener: Opener,
     queue: ExportQueue,
     state: ExportState,
     ring: KeyRing,
-    options: ExportOptions,
     result: ExportResult,
     checkpoint: Callable[[str], None],
 ) -> None:
+    taken: list[Taken] = []
+    for outcomes in opener.run(_to_open(queue, state, ring, result)):
+        for outcome in outcomes:
+            if isinstance(outcome, str):
+                result.problems.append(outcome)
+            else:
+                taken.append(outcome)
+        if len(taken) >= STATE_BATCH:
+            _store(state, taken, result, checkpoint)
+    _store(state, taken, result, checkpoint)
+
+
+def _store(
+    state: ExportState,
+    taken: list[Taken],
+    result: ExportResult,
+    checkpoint: Callable[[str], None],
+) -> None:
+    if taken:
+        state.take_in(taken)
+        result.opened += len(taken)
+        taken.clear()
+        checkpoint("taken_in")
+
+
+def _to_open(
+    queue: ExportQueue, state: ExportState, ring: KeyRing, result: ExportResult
+) -> Iterator[Chunk]:
+    """Chunks of waiting records that the keys open and the folder does not hold yet."""
     for batch in queue.waiting():
         ours = [r for r in batch if ring.holds(r.key_id)]
         result.other_keys.update(r.key_id for r in batch if not ring.holds(r.key_id))
-        entries = {r.record_id: ring.ids[r.key_id].ledger_entry(r.record_id) for r in ours}
-        known = state.known(entries.values())
-        taken: list[tuple[str, str, StoredAnswer]] = []
-        for record in ours:
-            entry = entries[record.record_id]
-            if entry in known:
-                result.already_in_folder += 1
-                continue
-            try:
-                opened = ring.open(record)
-            except RecordProblem as exc:
-                result.problems.append(str(exc))
-                continue
-            ids = ring.ids[record.key_id]
-            taken.append((entry, record.key_id, anonymise(opened, ids, options.flows)))
-        if taken:
-            state.take_in(taken)
-            result.opened += len(taken)
-            checkpoint("taken_in")
+        entries = [(ring.ids[r.key_id].ledger_entry(r.record_id), r) for r in ours]
+        known = state.known(entry for entry, _ in entries)
+        todo = [(entry, r) for entry, r in entries if entry not in known]
+        result.already_in_folder += len(entries) - len(todo)
+        for start in range(0, len(todo), CHUNK):
+            yield todo[start : start + CHUNK]
 
 
 def _response_rows(

@@ -18,10 +18,11 @@ small) extra cells as possible; hiding more later never breaks an earlier certif
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 TOTAL = "*"
+CANDIDATES = 4  # moves tried per direction for each hidden cell
 Cell = tuple[str, str, str]  # (unit, provider, period)
 Move = dict[str, int]  # category -> +1/-1 along one direction
 
@@ -107,10 +108,33 @@ def _cheapest_certificate(
     months: list[str],
 ) -> list[Cell]:
     unit, provider, period = target
-    time_moves = [list(m.items()) for m in _time_moves(period, months)]
+
+    def exists(cell: Cell) -> bool:
+        return counts.get(cell, 0) > 0
+
+    # Every certificate holds the target's own line in each direction: moves whose cells
+    # along that line do not exist can never be part of one, so drop them first.
+    time_moves = [
+        m for m in _time_moves(period, months) if all(exists((unit, provider, t)) for t in m)
+    ]
+    unit_moves = [
+        m for m in _flat_moves(unit, units) if all(exists((u, provider, period)) for u in m)
+    ]
+    provider_moves = [
+        m for m in _flat_moves(provider, providers) if all(exists((unit, p, period)) for p in m)
+    ]
+    # Try only the few cheapest moves per direction along the target's own lines, and the
+    # cheapest one that reaches a total (which always works): any certificate protects,
+    # the very cheapest is only a nicety, and trying every combination costs the cube.
+    unit_moves = _cheapest(unit_moves, lambda u: (u, provider, period), counts, hidden)
+    provider_moves = _cheapest(provider_moves, lambda p: (unit, p, period), counts, hidden)
+    time_lines = [
+        list(m.items())
+        for m in _cheapest(time_moves, lambda t: (unit, provider, t), counts, hidden)
+    ]
     best: tuple[tuple[int, int], list[Cell]] | None = None
-    for mu in _flat_moves(unit, units):
-        for mp in _flat_moves(provider, providers):
+    for mu in unit_moves:
+        for mp in provider_moves:
             plane = [(u, p, su * sp) for u, su in mu.items() for p, sp in mp.items()]
             # Every time move passes through the target's period: the plane must exist there,
             # and its cells not hidden yet are a lower bound of what the certificate adds.
@@ -119,7 +143,7 @@ def _cheapest_certificate(
             floor = sum(1 for u, p, _ in plane if (u, p, period) not in hidden)
             if best is not None and floor > best[0][0]:
                 continue
-            for mt in time_moves:
+            for mt in time_lines:
                 cells = _certificate(plane, mt, counts)
                 if cells is None:
                     continue
@@ -133,6 +157,22 @@ def _cheapest_certificate(
     # and has no -1, so a certificate is always found.
     assert best is not None, f"no certificate for {target}"
     return best[1]
+
+
+def _cheapest(
+    moves: list[Move], cell_of: Callable[[str], Cell], counts: Mapping[Cell, int], hidden: set[Cell]
+) -> list[Move]:
+    """The CANDIDATES cheapest moves (cells not hidden yet, then their n), and one to a total."""
+
+    def cost(move: Move) -> tuple[int, int]:
+        extra = [cell_of(c) for c in move if cell_of(c) not in hidden]
+        return (len(extra), sum(counts[c] for c in extra))
+
+    def reaches_total(move: Move) -> bool:
+        return any(c == TOTAL or period_type(c) == "year" for c in move)
+
+    ranked = sorted(moves, key=cost)
+    return ranked[:CANDIDATES] + [m for m in ranked[CANDIDATES:] if reaches_total(m)][:1]
 
 
 def _certificate(
