@@ -105,6 +105,27 @@ async def export_killed_at(point: str, key: Path, db: Path, out: Path) -> int:
     return await asyncio.wait_for(process.wait(), timeout=120)
 
 
+def processes_mentioning(text: str) -> list[int]:
+    """Ids of running processes whose command line holds `text` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if text.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue  # ended meanwhile
+    return found
+
+
+async def no_process_left(text: str, timeout: float = 10) -> None:
+    """Wait until no process mentions `text`: a killed export leaves no worker behind."""
+    async with asyncio.timeout(timeout):
+        while processes_mentioning(text):  # noqa: ASYNC110 (other processes: no event)
+            await asyncio.sleep(0.1)
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

@@ -19,6 +19,7 @@ from export_steps import (
     answer_flow,
     coded,
     export_killed_at,
+    no_process_left,
     read_csv,
     rostbot,
     waiting_count,
@@ -118,6 +119,7 @@ async def test_a_crash_before_acknowledging_loses_and_doubles_nothing(
 
     assert await export_killed_at(crash_at, key, db, out) == -9
     assert waiting_count(db) == len(first)  # nothing was acknowledged
+    await no_process_left(str(out))  # its worker processes end with it
 
     # meanwhile someone else answers; then the analyst simply runs the export again
     second = await answer_flow(api, bot, FLOW, unit="unit-2", lang="sv", stop_after=4)

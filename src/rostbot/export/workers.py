@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -56,6 +58,20 @@ def _ready() -> None:
     return None
 
 
+def _follow_parent(parent: int) -> None:
+    """Make a worker end when the export that forked it is gone (even by SIGKILL).
+
+    The workers hold the task pipe open themselves, so they would never see it close.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+
+
 class Opener:
     """Runs `open_chunk` over chunks, in order, on `workers` processes (or in this one)."""
 
@@ -70,7 +86,10 @@ class Opener:
         _ring, _flows = self._ring, self._flows
         if self._workers > 1:
             self._pool = ProcessPoolExecutor(
-                self._workers, mp_context=multiprocessing.get_context("fork")
+                self._workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_follow_parent,
+                initargs=(os.getpid(),),
             )
             self._pool.submit(_ready).result()  # fork now, before any database is open
         return self
