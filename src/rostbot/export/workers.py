@@ -5,7 +5,8 @@ processes while the main process reads the queue and writes the folder's state. 
 workers are forked before any database is opened (SQLite connections must never cross a
 fork) and inherit the keys and flows, so no key is ever pickled or sent down a pipe. At
 most a few chunks are in flight at once, so memory does not grow with the queue. Where
-fork is not available (or with one worker) everything runs in this process.
+fork is not available, in a process with other threads, or with one worker, everything
+runs in this process.
 """
 
 from __future__ import annotations
@@ -77,8 +78,12 @@ class Opener:
 
     def __init__(self, ring: KeyRing, flows: Mapping[str, Flow], workers: int) -> None:
         self._ring, self._flows = ring, flows
+        # Fork only a process that has no other threads (the `rostbot export` command): a
+        # thread elsewhere (a running bot, aiosqlite) may hold a lock the child would inherit
+        # locked. Callers inside such a process get the work done in-process instead.
         forkable = "fork" in multiprocessing.get_all_start_methods()
-        self._workers = workers if forkable else 1
+        alone = threading.active_count() == 1
+        self._workers = workers if forkable and alone else 1
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Opener:
