@@ -133,3 +133,17 @@ async def bot(api: SandboxBotApi, settings: Settings) -> AsyncIterator[RunningBo
     finally:
         with contextlib.suppress(Exception):
             await running.stop()
+
+
+@pytest.fixture
+async def fast_bot(api: SandboxBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
+    """The real bot without its own pacing (the sandbox does not throttle), already polling."""
+    running = RunningBot(api, replace(settings, send_rate=0), utc_now)
+    await running.start()
+    await api.wait_until_long_polling()
+    try:
+        yield running
+    finally:
+        api.faults = None
+        with contextlib.suppress(Exception):
+            await running.stop()

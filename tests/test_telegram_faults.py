@@ -8,8 +8,6 @@ and as given, and the bot keeps running.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,27 +22,12 @@ from reliability_steps import (
     respondents,
     stored_answers,
 )
-from rostbot.config import Settings
 from rostbot.crypto.analyst_keys import AnalystPrivateKey
-from rostbot.journey.services import utc_now
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.faults import FaultPlan, Faults
 
 # PTB reads retry_after in its deprecated int form while it retries after a 429.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-@pytest.fixture
-async def fast_bot(api: SandboxBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
-    """The real bot without its own pacing (the sandbox does not throttle), polling."""
-    running = RunningBot(api, replace(settings, send_rate=0), utc_now)
-    await running.start()
-    await api.wait_until_long_polling()
-    try:
-        yield running
-    finally:
-        api.faults = None
-        await running.stop()
 
 
 def test_fault_plans_are_seeded_and_repeatable() -> None:
