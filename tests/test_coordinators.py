@@ -9,10 +9,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from meeting_steps import FakeClock, db_rows, meeting_bot, say, tap
+from meeting_steps import FakeClock, db_rows, meeting_bot, plan, say, tap
 from rostbot.config import Settings
 from rostbot.core.meeting_model import parse_iso_utc
-from rostbot.meetings import roles
+from rostbot.meetings import planning, roles
+from rostbot.meetings.office import Office
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.people import BotMessage, SandboxUser
 from rostbot.store import coordinators
@@ -154,10 +155,6 @@ async def test_nobody_else_can_reach_any_coordinator_action_even_with_forged_but
     clock = FakeClock()
     async with meeting_bot(api, settings, clock, coordinators=frozenset({kim.id})) as bot:
         # the coordinator has a real meeting with a real card
-        from meeting_steps import plan
-        from rostbot.meetings import planning
-        from rostbot.meetings.office import Office
-
         [event] = await planning.create(Office.of(bot.services), plan())
         eve = api.user(first_name="Eve", language_code="sv")
         unknown = await reply_to(eve, "/finnsinte")

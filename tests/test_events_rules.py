@@ -9,7 +9,7 @@ import pytest
 
 from meeting_steps import plan
 from rostbot.core import recurrence
-from rostbot.core.meeting_model import MeetingError, check_capacity, local_to_utc
+from rostbot.core.meeting_model import Details, MeetingError, check_capacity, local_to_utc
 from rostbot.core.when_parser import parse_minutes, parse_when
 from rostbot.meetings.planning import check_plan
 
@@ -95,9 +95,9 @@ def test_a_new_event_in_the_past_is_refused() -> None:
 def test_a_new_event_must_have_a_title_an_address_and_a_leader_in_its_languages() -> None:
     now = datetime.now(UTC)
     with pytest.raises(MeetingError, match="title in da"):
-        check_plan(plan(languages=("sv", "da"), details=plan().details.__class__({"sv": "x"})), now)
+        check_plan(plan(languages=("sv", "da"), details=Details({"sv": "x"})), now)
     with pytest.raises(MeetingError, match="address"):
-        check_plan(plan(details=plan().details.__class__({"sv": "x"}, led_by="A")), now)
+        check_plan(plan(details=Details({"sv": "x"}, led_by="A")), now)
 
 
 def test_capacity_below_the_people_booked_is_refused() -> None:
