@@ -76,9 +76,7 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
-        .rate_limiter(
-            AIORateLimiter(overall_max_rate=services.settings.send_rate, max_retries=5)
-        )
+        .rate_limiter(AIORateLimiter(overall_max_rate=services.settings.send_rate, max_retries=5))
         .build()
     )
     app.bot_data["services"] = services
