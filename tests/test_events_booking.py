@@ -248,3 +248,37 @@ async def test_someone_not_invited_cannot_book_with_forged_buttons(
                 assert answer.get("text") == "Jag förstår inte den knappen."
                 assert person.mark() == before
         assert db_rows(bot.settings.db_path, "SELECT * FROM bookings") == []
+
+
+async def test_not_this_time_then_book_cancel_and_book_again(
+    api: SandboxBotApi, settings: Settings
+) -> None:
+    clock = FakeClock()
+    async with meeting_bot(api, settings, clock) as bot:
+        office = Office.of(bot.services)
+        [event] = await planning.create(office, plan(capacity=2, start=in_three_days(clock)))
+        anna = await reachable_user(api, bot, name="Anna")
+        await planning.invite(office, event.event_id, planning.Audience())
+        await outbox_settled(bot)
+        [invitation] = anna.inbox
+        await tap(anna, "Inte den här gången", "Tack för att du sa till", message=invitation)
+        assert invitation.content.startswith("Inbjudan till en fokusgrupp")
+        assert invitation.content.endswith("Du svarade: Inte den här gången")
+        assert invitation.button_texts() == [BOOK]
+        assert db_rows(bot.settings.db_path, "SELECT * FROM bookings") == []
+
+        # changing her mind later: the invitation keeps its Book button
+        mark = anna.mark()
+        await anna.press(BOOK, message=invitation)
+        first = await anna.wait_for_message(lambda m: m.document is not None, after=mark)
+        more = await anna.wait_for_message(lambda m: "Avboka" in m.button_texts(), after=mark)
+        sure = await tap(anna, "Avboka", "Vill du lämna din plats", message=more)
+        mark = anna.mark()
+        await anna.press("Ja, avboka", message=sure)
+        cancelled = await anna.wait_for_message(lambda m: m.document is not None, after=mark)
+        again = await tap(anna, "Boka igen", "Du är bokad", message=cancelled)
+        sequences = [int(vevents(calendar_of(m))[0]["SEQUENCE"]) for m in (first, cancelled, again)]
+        assert sequences == sorted(sequences) and len(set(sequences)) == 3
+        assert str(calendar_of(again)["METHOD"]) == "PUBLISH"
+        [row] = db_rows(bot.settings.db_path, "SELECT status FROM bookings")
+        assert row["status"] == "booked"

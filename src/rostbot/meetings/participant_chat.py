@@ -129,7 +129,7 @@ async def _booked(
 
 async def on_press(services: Services, person: Person, parts: tuple[str, ...]) -> Answer:
     """A participant's button under an invitation, a booking or a notice."""
-    act, event_id, _ = parts
+    act, event_id, arg = parts
     lang = await conversation.language_of(services, person)
     answer = Answer(lang=lang)
     pseudonym = services.pseudonym(person)
@@ -157,7 +157,7 @@ async def on_press(services: Services, person: Person, parts: tuple[str, ...]) -
                 ),
                 (
                     (Button(services.t(lang, "Yes, put me on the waitlist"), _v("w", event_id)),),
-                    (Button(services.t(lang, "No thanks"), _v("n", event_id)),),
+                    (Button(services.t(lang, "No thanks"), _v("n", event_id, "w")),),
                 ),
             )
     elif act == "w":
@@ -178,12 +178,19 @@ async def on_press(services: Services, person: Person, parts: tuple[str, ...]) -
         else:
             answer.toast = services.t(lang, "Already saved.")
     elif act == "n":
-        answer.replies.append(
-            Reply(
-                services.t(lang, "You said: {choice}", choice=services.t(lang, "Not this time")),
-                edit=True,
-            )
+        said = services.t(
+            lang,
+            "You said: {choice}",
+            choice=services.t(lang, "No thanks" if arg == "w" else "Not this time"),
         )
+        if arg == "w":  # no to the waitlist
+            answer.replies.append(Reply(said, edit=True))
+        else:
+            # The invitation stays, with its Book button: changing one's mind is no dead end.
+            sessions = await group_of(services.db, event, office.now())
+            text = wording.invitation(services, event, lang, sessions) + "\n\n" + said
+            book = (Button(services.t(lang, "Book a seat"), _v("b", event_id)),)
+            answer.replies.append(Reply(text, (book,), edit=True))
         answer.add(services.t(lang, "OK. Thank you for telling us."))
     elif act == "c":
         answer.add(
