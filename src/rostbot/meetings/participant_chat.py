@@ -178,11 +178,8 @@ async def on_press(services: Services, person: Person, parts: tuple[str, ...]) -
         else:
             answer.toast = services.t(lang, "Already saved.")
     elif act == "n":
-        said = services.t(
-            lang,
-            "You said: {choice}",
-            choice=services.t(lang, "No thanks" if arg == "w" else "Not this time"),
-        )
+        choice = services.t(lang, "No thanks") if arg == "w" else services.t(lang, "Not this time")
+        said = services.t(lang, "You said: {choice}", choice=choice)
         if arg == "w":  # no to the waitlist
             answer.replies.append(Reply(said, edit=True))
         else:
