@@ -119,13 +119,19 @@ class Database:
             try:
                 yield Transaction(self._connection)
             except BaseException:
-                await self._connection.execute("ROLLBACK")
+                await self._rollback()
                 raise
             try:
                 await self._connection.execute("COMMIT")
             except sqlite3.Error as exc:
-                await self._connection.execute("ROLLBACK")
+                await self._rollback()
                 raise StoreError(_describe(exc)) from None
+
+    async def _rollback(self) -> None:
+        # SQLite itself rolls back on some errors (a full disk, an I/O error): a second
+        # ROLLBACK would fail and hide the error that tells the person what happened.
+        if self._connection.in_transaction:
+            await self._connection.execute("ROLLBACK")
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         """The first row; the statement's rows are all read, so ask for one (key, LIMIT 1)."""
