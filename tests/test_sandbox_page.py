@@ -74,6 +74,35 @@ async def browser() -> AsyncIterator[Browser]:
             await chromium.close()
 
 
+# Every element with its own text: its colour against the first opaque background behind it.
+CONTRAST_PROBLEMS = """() => {
+    const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+    const lum = ([r, g, b]) => {
+        const f = (v) => {
+            v /= 255;
+            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const behind = (el) => {
+        for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length < 4 || c[3] > 0) return c;
+        }
+        return [255, 255, 255];
+    };
+    const problems = [];
+    for (const el of document.querySelectorAll('body *')) {
+        const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+        if (!own || !el.checkVisibility() || el.closest('.visually-hidden')) continue;
+        const fg = lum(rgb(getComputedStyle(el).color)), bg = lum(behind(el));
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        if (ratio < 4.5) problems.push(el.tagName + '.' + el.className + ' ' + ratio.toFixed(2));
+    }
+    return problems;
+}"""
+
+
 async def open_page(browser: Browser, sandbox: PageServer, viewport: dict[str, int]) -> Page:
     context = await browser.new_context(viewport=viewport, locale="sv-SE")
     page = await context.new_page()
@@ -267,6 +296,16 @@ async def test_keyboard_alone_reaches_every_control_in_order_and_answers_with_en
     assert 'textbox "Skriv till boten"' in tree
     assert 'log "Person 1"' in tree
     assert 'group "Knappar"' in tree
+
+    # Text keeps at least WCAG AA contrast (4.5:1) against what is behind it.
+    low = await page.evaluate(CONTRAST_PROBLEMS)
+    assert low == []
+
+    # Sending nothing is explained, and nothing is sent.
+    mine = await person.locator("li.from-me").count()
+    await person.get_by_role("textbox").press("Enter")
+    await expect(person.get_by_role("alert")).to_have_text("Skriv något först.")
+    assert await person.locator("li.from-me").count() == mine
 
 
 async def test_reloading_flows_shows_each_problem_and_keeps_the_old_flows_until_fixed(
