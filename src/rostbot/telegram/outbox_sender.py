@@ -97,6 +97,8 @@ class OutboxSender:
                 await self._schedule_wakeups()
             except StoreError as exc:
                 log.error("outbox: store error: %s", exc)
+            except Exception as exc:  # keep sending: the next round may well work
+                log.error("outbox: %s in the sender; trying again shortly", type(exc).__name__)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(ready.wait(), timeout=POLL_SECONDS)
         if in_flight:
@@ -145,6 +147,11 @@ class OutboxSender:
             await outbox.release(db, item.id, iso_utc(now + timedelta(seconds=RETRY_SECONDS)))
         except StoreError as exc:
             log.error("outbox: store error while sending: %s", exc)
+        except Exception as exc:  # a bug must not leave the row claimed until the next start
+            # The type only: messages of at-rest errors name a pseudonym.
+            log.error("outbox: could not send a %s message (%s)", item.kind, type(exc).__name__)
+            with contextlib.suppress(StoreError):
+                await outbox.mark_dropped(db, item.id, iso_utc(now))
         finally:
             slots.release()
 
