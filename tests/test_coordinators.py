@@ -5,7 +5,7 @@ made-up button data."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -193,3 +193,34 @@ async def test_nobody_else_can_reach_any_coordinator_action_even_with_forged_but
         menu = await kim.wait_for_message(lambda m: "Möten" in m.button_texts(), after=mark)
         listing = await tap(kim, "Möten", "Samtal om stödet", message=menu)
         await tap(kim, "Samtal om stödet", "Ställ in mötet", message=listing)
+
+
+async def test_a_start_that_passed_earlier_today_is_asked_for_again_and_the_rest_is_kept(
+    api: SandboxBotApi, settings: Settings
+) -> None:
+    kim = api.user(first_name="Kim", language_code="sv")
+    clock = FakeClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))  # 13:00 in Stockholm
+    async with meeting_bot(api, settings, clock, coordinators=frozenset({kim.id})):
+        mark = kim.mark()
+        await kim.send_command("/samordnare")
+        await kim.wait_for_message(lambda m: "Nytt möte" in m.button_texts(), after=mark)
+        await tap(kim, "Nytt möte", "Frukostmöte")
+        await tap(kim, "Frukostmöte", "Vilket språk")
+        await tap(kim, "Svenska", "Skriv rubriken")
+        await say(kim, "Frukost", "kort beskrivning")
+        await tap(kim, "Hoppa över", "dagordningen")
+        await tap(kim, "Hoppa över", "När börjar")
+        await say(kim, "23/11 9.00", "Hur länge")  # today, but four hours ago
+        await tap(kim, "1 h", "Skriv adressen")
+        await say(kim, "Torget 1", "Hur tar man sig dit")
+        await tap(kim, "Hoppa över", "Tillgänglighet")
+        await tap(kim, "Hoppa över", "Hur många platser")
+        await say(kim, "10", "Vem leder")
+        await say(kim, "Brukarrådet", "Ett möte")
+        mark = kim.mark()
+        await kim.press("Ett möte")
+        await kim.wait_for_message("Den tiden går inte", after=mark)
+        await kim.wait_for_message("När börjar", after=mark)
+        preview = await say(kim, "24/11 9.00", "Spara")
+        assert "tisdag 24 november 2026, 09:00–10:00" in preview.content
+        assert "Var: Torget 1" in preview.content

@@ -82,6 +82,9 @@ CHOICE_LABELS = {
     ("confirm", "save"): N_("Save"),
     ("confirm", "restart"): N_("Start again"),
 }
+TIME_NOT_POSSIBLE = N_(
+    "That time cannot be used: it has passed, or the clocks change then. Please write another time."
+)
 LANGUAGE_NAMES = {"sv": N_("in Swedish"), "da": N_("in Danish")}
 
 
@@ -151,10 +154,10 @@ async def _confirm(services: Services, draft: Draft, lang: str, answer: Answer) 
     try:
         plan = draft.plan(services.settings.tz, services.clock().date())
         _, starts = planning.check_plan(plan, office.now())
-    except MeetingError as exc:
+    except MeetingError:
         # Earlier answers were checked one by one; what is left is the time (past, or
         # skipped by a clock change): ask for it again and keep the rest.
-        answer.add(services.t(lang, "This cannot be saved: {reason}", reason=str(exc)))
+        answer.add(services.t(lang, TIME_NOT_POSSIBLE))
         draft.answers.pop("start", None)
         _prompt(services, draft, lang, answer)
         return
@@ -194,8 +197,10 @@ async def _save(
     office = Office.of(services)
     try:
         made = await planning.create(office, draft.plan(services.settings.tz, office.now().date()))
-    except MeetingError as exc:
-        answer.add(services.t(lang, "This cannot be saved: {reason}", reason=str(exc)))
+    except MeetingError:
+        answer.add(services.t(lang, TIME_NOT_POSSIBLE))
+        draft.answers.pop("start", None)
+        _prompt(services, draft, lang, answer)
         return
     services.dialogues.pop(services.pseudonym(person), None)
     answer.add(services.t(lang, "Saved: {count} meeting(s).", count=len(made)))
@@ -423,8 +428,10 @@ async def on_press(services: Services, person: Person, parts: tuple[str, ...]) -
                 answer.toast = services.t(lang, "I do not understand that button.")
             else:
                 await _event_press(services, person, act, event, b, lang, answer)
-    except MeetingError as exc:
-        answer.add(services.t(lang, "That did not work: {reason}", reason=str(exc)))
+    except MeetingError:
+        # What the CLI explains in one line: for the chat, the one thing that can change
+        # between showing a button and pressing it is the meeting itself.
+        answer.add(services.t(lang, "This meeting has begun, is over or is cancelled."))
     return answer
 
 
@@ -453,8 +460,8 @@ async def on_text(services: Services, person: Person, text: str) -> Answer | Non
         return answer
     try:
         moved = await planning.move(office, event.event_id, when, None)
-    except MeetingError as exc:
-        answer.add(services.t(lang, "That did not work: {reason}", reason=str(exc)))
+    except MeetingError:
+        answer.add(services.t(lang, TIME_NOT_POSSIBLE))
         return answer
     services.dialogues.pop(pseudonym, None)
     services.outbox_ready.set()
