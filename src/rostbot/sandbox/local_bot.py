@@ -65,6 +65,7 @@ class LocalBot:
     api: SandboxBotApi
     services: Services
     data: Path
+    bot: asyncio.Task[None]  # ends only when stopped, or when the bot fails
 
     @property
     def settings(self) -> Settings:
@@ -100,7 +101,7 @@ async def local_bot(
                 if bot.done():
                     bot.result()  # raises what stopped the bot from starting
                 polling.result()
-                yield LocalBot(api, services, data)
+                yield LocalBot(api, services, data, bot)
             finally:
                 polling.cancel()
                 stop.set()

@@ -57,6 +57,9 @@ async def run_web_sandbox(
         if browser and has_display() and not await asyncio.to_thread(open_in_browser, page.url):
             write("no browser could be opened here: open the address above yourself")
         write("-- ready")
-        await stop.wait()
+        stopping = asyncio.ensure_future(stop.wait())
+        # Ctrl+C, or the bot ending by itself (its error then ends the command).
+        await asyncio.wait({stopping, local.bot}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
     write("-- sandbox stopped")
     return 0

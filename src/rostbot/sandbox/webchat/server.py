@@ -137,8 +137,8 @@ async def events(request: web.Request) -> web.StreamResponse:
                 continue
             data = json.dumps(event, ensure_ascii=False)
             await response.write(f"data: {data}\n\n".encode())
-    except (ConnectionResetError, asyncio.CancelledError):
-        pass
+    except ConnectionResetError:
+        pass  # the page went away
     finally:
         desk.unsubscribe(queue)
     return response
