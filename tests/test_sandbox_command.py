@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 
+from rostbot.cli import main
 from rostbot.sandbox.webchat.server import static_folder
 
 SANDBOX = [sys.executable, "-m", "rostbot", "sandbox", "--terminal", "--data", "data"]
@@ -186,3 +188,10 @@ def test_every_page_text_is_in_swedish_and_danish() -> None:
     script = (static_folder() / "chat.js").read_text(encoding="utf-8")
     for key in re.findall(r'\bt\("([\w-]+)"\s*[,)]', script):
         assert key in texts["sv"], f"chat.js uses {key!r}, which texts.json lacks"
+
+
+def test_a_bad_port_is_one_line_and_status_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sandbox", "--no-browser", "--port", "http"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("rostbot: argument --port: 'http' is not a port number")
