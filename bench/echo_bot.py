@@ -31,10 +31,17 @@ def _keyboard(n: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton("Echo", callback_data=f"echo:{n}")]])
 
 
+START_MESSAGES = int(os.environ.get("ECHO_START_MESSAGES", "1"))
+
+
 async def on_message(update: Update, context: Context) -> None:
-    """Send the text back, with one button to press."""
+    """Send the text back, with one button to press (/start: in ECHO_START_MESSAGES parts)."""
     assert update.message is not None
-    await update.message.reply_text(update.message.text or "?", reply_markup=_keyboard(0))
+    text = update.message.text or "?"
+    if text.startswith("/start"):
+        for part in range(1, START_MESSAGES):
+            await update.message.reply_text(f"{text} ({part})")
+    await update.message.reply_text(text, reply_markup=_keyboard(0))
 
 
 async def on_press(update: Update, context: Context) -> None:
