@@ -13,7 +13,9 @@ fresh process and on a fresh copy of the database:
   responses.csv + .xlsx, free_text.csv, codebook, indicators with suppression,
   manifest, acknowledge).
 
-It prints records per second of each, the ratio export/bare (target >= 0.5), and the
+It prints records per second of each, the ratio export/bare (target >= 0.5), the ratio
+of CPU seconds bare/export (all processes; less sensitive to other load on the machine
+than wall time, since the export uses several cores and the bare loop one), and the
 peak resident memory of each process (ru_maxrss), so that 10k and 100k can be compared:
 the export streams, so its memory should not grow with N.
 """
@@ -55,6 +57,8 @@ from rostbot.crypto.analyst_keys import load_private_key
 from rostbot.crypto.sealing import SealContext, open_sealed
 key = load_private_key(Path(sys.argv[1]))
 db = sqlite3.connect(sys.argv[2])
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu0 = usage.ru_utime + usage.ru_stime
 start = time.perf_counter()
 cursor = db.execute(
     "SELECT record_id, response_id, flow_id, flow_version, question_id, sealed"
@@ -66,8 +70,9 @@ while rows := cursor.fetchmany(1000):
         open_sealed(r[5], key, SealContext(r[0], r[1], r[2], r[3], r[4]))
         opened += 1
 seconds = time.perf_counter() - start
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"records": opened, "seconds": seconds, "maxrss_kib": rss}))
+me = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"records": opened, "seconds": seconds, "maxrss_kib": me.ru_maxrss,
+                  "cpu": me.ru_utime + me.ru_stime - cpu0}))
 """
 
 _EXPORT = """
@@ -79,6 +84,11 @@ from rostbot.export.pipeline import ExportOptions, run_export
 key = load_private_key(Path(sys.argv[1]))
 flows = load_flows(Path(sys.argv[4]))
 marks = {}
+def cpu():
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + workers.ru_utime + workers.ru_stime
+cpu0 = cpu()
 start = time.perf_counter()
 def checkpoint(name):
     marks[name] = round(time.perf_counter() - start, 2)
@@ -89,6 +99,7 @@ result = run_export(
 seconds = time.perf_counter() - start
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"records": result.opened, "seconds": seconds, "maxrss_kib": rss,
+                  "cpu": cpu() - cpu0,
                   "acknowledged": result.acknowledged, "responses": result.responses,
                   "taken_in_until": marks.get("taken_in"), "written_at": marks.get("written")}))
 """
@@ -218,7 +229,7 @@ def main() -> None:
         results = {size: measure(size, args.repeat, Path(folder)) for size in sizes}
     print(
         f"{'records':>8} {'bare rec/s':>11} {'export rec/s':>13} {'ratio':>6} "
-        f"{'bare MiB':>9} {'export MiB':>11}"
+        f"{'CPU ratio':>9} {'bare MiB':>9} {'export MiB':>11}"
     )
     for size, r in results.items():
         e = r["export"]
@@ -232,6 +243,7 @@ def main() -> None:
         export = r["export"]["records"] / r["export"]["seconds"]
         print(
             f"{size:>8} {bare:>11.0f} {export:>13.0f} {export / bare:>6.2f} "
+            f"{r['bare']['cpu'] / r['export']['cpu']:>9.2f} "
             f"{r['bare']['maxrss_kib'] / 1024:>9.1f} {r['export']['maxrss_kib'] / 1024:>11.1f}"
         )
     if len(sizes) > 1:
