@@ -339,8 +339,9 @@ async def test_coordinator_and_respondent_side_by_side_and_reset_starts_over(
 ) -> None:
     page = await open_page(browser, sandbox, LAPTOP)
     await start_flow(page, "Om mötet", "svenska")
-    await page.get_by_role("button", name="Chatta som samordnare").click()
     respondent, coordinator = chat(page, "Person 1"), chat(page, "Samordnare")
+    await expect(respondent).to_contain_text("Ja, jag vill vara med")
+    await page.get_by_role("button", name="Chatta som samordnare").click()
     await expect(coordinator.locator("li.from-note")).to_contain_text("Skriv /samordnare")
     await say(coordinator, "/samordnare", "Nytt möte")
     left, right = await respondent.bounding_box(), await coordinator.bounding_box()
