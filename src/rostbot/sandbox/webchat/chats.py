@@ -12,14 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import logging
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from rostbot.sandbox.local_bot import COORDINATOR_ID, LocalBot
 from rostbot.sandbox.people import BotMessage, SandboxUser
-
-log = logging.getLogger(__name__)
 
 JSON = dict[str, Any]
 Role = Literal["respondent", "coordinator"]
@@ -29,7 +26,8 @@ TOAST_WAIT = 10.0
 
 
 class ChatInputError(Exception):
-    """Something the page asked for that cannot be done; the text is shown to the person."""
+    """Something the page asked for that cannot be done; the message is a short code
+    (e.g. "empty-message") that the page turns into words in its language."""
 
 
 @dataclass

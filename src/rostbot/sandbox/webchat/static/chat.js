@@ -471,7 +471,7 @@ function fillItem(person, node, item) {
       const line = element("div", "keyboard-row");
       row.forEach((button, columnIndex) => {
         let control;
-        if (button.kind === "url") {
+        if (button.kind === "url" && /^(https?|tg):/i.test(button.url)) {
           control = element("a", "inline-button", button.text);
           control.href = button.url;
           control.rel = "noopener noreferrer";
