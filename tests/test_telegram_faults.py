@@ -36,9 +36,9 @@ def test_fault_plans_are_seeded_and_repeatable() -> None:
     methods = ["sendMessage", "getUpdates", "editMessageText"] * 100
     assert [first.draw(m) for m in methods] == [second.draw(m) for m in methods]
     assert set(first.counts) == {"server_error", "too_many_requests", "slow", "drop_after"}
-    only_sends = Faults(FaultPlan(server_error=1.0, methods=frozenset({"sendMessage"})))
+    only_sends = Faults(FaultPlan(server_error=1.0, methods=frozenset({"sendMessage"}), limit=2))
     assert only_sends.draw("getUpdates") is None
-    assert only_sends.draw("sendMessage") == "server_error"
+    assert [only_sends.draw("sendMessage") for _ in range(3)] == ["server_error"] * 2 + [None]
 
 
 def test_a_fault_plan_with_impossible_shares_is_refused() -> None:
@@ -89,14 +89,16 @@ async def test_a_lost_next_question_after_a_saved_answer_is_found_again_with_sta
     user = api.user(language_code="sv")
     question = await start_and_consent(user, code, yes_text="Ja, jag vill vara med", age_yes="Ja")
     assert (question.text or "").startswith("Fråga 1 av")
-    # Every sendMessage fails: the answer is saved and the question edited, but the next
-    # question, and the bot's "something went wrong", never arrive.
-    api.faults = Faults(FaultPlan(server_error=1.0, methods=frozenset({"sendMessage"})))
+    # The next two sendMessage fail: the answer is saved and the question edited, but the
+    # next question, and the bot's "something went wrong", never arrive.
+    lost = Faults(FaultPlan(server_error=1.0, methods=frozenset({"sendMessage"}), limit=2))
+    api.faults = lost
     with ErrorLog() as errors:
         mark = user.mark()
         await answer_question(user, question)
         await user.wait_for_message(lambda m: m is question and "✓" in m.content, after=0)
         await errors.wait()
+        await lost.wait_for(2)
     assert user.mark() == mark  # nothing new reached the person
     assert len(open_all(fast_bot.settings.db_path, analyst_key[1])) == 1
 
@@ -109,6 +111,25 @@ async def test_a_lost_next_question_after_a_saved_answer_is_found_again_with_sta
     await user.press("Fortsätt", message=offer)
     again = await wait_question(user, mark)
     assert (again.text or "").startswith("Fråga 2 av")
+    assert len(open_all(fast_bot.settings.db_path, analyst_key[1])) == 1
+
+
+async def test_when_only_the_next_question_is_lost_the_apology_offers_continue(
+    api: SandboxBotApi, fast_bot: RunningBot, analyst_key: tuple[Path, AnalystPrivateKey]
+) -> None:
+    [code] = await fast_bot.invite("meeting_feedback")
+    user = api.user(language_code="da")
+    question = await start_and_consent(user, code, yes_text="Ja, jeg vil være med", age_yes="Ja")
+    api.faults = Faults(FaultPlan(server_error=1.0, methods=frozenset({"sendMessage"}), limit=1))
+    mark = user.mark()
+    await answer_question(user, question)
+    sorry = await user.wait_for_message(lambda m: "Fortsæt" in m.button_texts(), after=mark)
+    assert sorry.content.startswith("Undskyld")
+    assert not any(m.content.startswith("Spørgsmål 2 af") for m in user.inbox)
+    mark = user.mark()
+    await user.press("Fortsæt", message=sorry)
+    again = await wait_question(user, mark)
+    assert (again.text or "").startswith("Spørgsmål 2 af")
     assert len(open_all(fast_bot.settings.db_path, analyst_key[1])) == 1
 
 

@@ -448,6 +448,18 @@ async def on_unknown_command(services: Services, person: Person) -> Answer:
     return answer
 
 
+async def on_failure(services: Services, person: Person) -> Answer:
+    """Something failed after the person's last step: say so, and offer the way back in."""
+    answer = await _fresh_answer(services, person)
+    lang = answer.lang
+    open_run = await _latest_open(services, person)
+    answer.add(
+        services.t(lang, "Sorry, something went wrong on my side. Please try again."),
+        render.continue_button(services, lang, open_run.run.run_id) if open_run else (),
+    )
+    return answer
+
+
 def group_answer(services: Services, lang: str, bot_username: str) -> Answer:
     answer = Answer(lang=lang)
     answer.add(

@@ -39,6 +39,7 @@ class FaultPlan:
     drop_before: float = 0.0  # connection closed before acting
     drop_after: float = 0.0  # acted on, then the connection closed without an answer
     methods: frozenset[str] | None = None  # Bot API method names; None: every method
+    limit: int | None = None  # at most this many faults in all, then none
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -61,6 +62,8 @@ class Faults:
     def draw(self, method: str) -> str | None:
         """The fault for the next request to `method`, or None."""
         if self.plan.methods is not None and method not in self.plan.methods:
+            return None
+        if self.plan.limit is not None and sum(self.counts.values()) >= self.plan.limit:
             return None
         roll = self._random.random()
         for kind in KINDS:

@@ -171,11 +171,15 @@ async def on_error(update: object, context: Context) -> None:
         return
     services = services_of(context)
     person = person_of(update)
-    lang = services.guess_language(person, services.pseudonym(person))
     try:
-        await context.bot.send_message(
-            person.chat_id,
-            services.t(lang, "Sorry, something went wrong on my side. Please try again."),
-        )
+        # With a Continue button when a flow is open: a reply lost after an answer was
+        # saved must not leave the person pressing an old button that is already done.
+        answer = await conversation.on_failure(services, person)
+    except Exception:  # the store may be what failed
+        lang = services.guess_language(person, services.pseudonym(person))
+        answer = Answer(lang=lang)
+        answer.add(services.t(lang, "Sorry, something went wrong on my side. Please try again."))
+    try:
+        await deliver(context.bot, person.chat_id, answer)
     except Exception:  # the error path must never raise
         log.warning("could not tell the person about an error")
