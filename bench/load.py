@@ -301,7 +301,7 @@ async def echo_phase(
 # ---------------------------------------------------------------------- main
 
 
-def _settings(work: Path) -> Settings:
+def _settings(work: Path, send_rate: float) -> Settings:
     private = work / "keys" / "analyst.key"
     generate_keypair(private)
     secret = work / "keys" / "server.secret"
@@ -312,7 +312,7 @@ def _settings(work: Path) -> Settings:
         analyst_key_paths=(Path(str(private) + ".pub"),),
         secret_file=secret,
         organisation="Benchkommunen",
-        send_rate=0,  # the sandbox does not throttle; measure the bot, not Telegram's pacing
+        send_rate=send_rate,  # 0 by default: measure the bot, not Telegram's pacing
     )
 
 
@@ -324,7 +324,7 @@ async def main(args: argparse.Namespace) -> int:
     phases: list[Phase] = []
     with tempfile.TemporaryDirectory(prefix="rostbot-bench-") as folder:
         work = Path(folder)
-        settings = _settings(work)
+        settings = _settings(work, args.send_rate)
         async with SandboxBotApi(host="127.0.0.1") as api:
             # Rounds take turns, so that a busy neighbour on the machine slows all alike.
             for n in range(1, args.rounds + 1):
@@ -370,6 +370,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-seconds", type=float, default=1800.0, help="per phase")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--rounds", type=int, default=1, help="rostbot and echo take turns")
+    parser.add_argument(
+        "--send-rate",
+        type=float,
+        default=0.0,
+        help="rostbot's ROSTBOT_SEND_RATE (30 is Telegram's pace; 0, the default: none)",
+    )
     parser.add_argument(
         "--same-calls",
         action="store_true",
