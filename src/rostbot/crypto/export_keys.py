@@ -11,7 +11,6 @@ stay with the key: no extra secret file to keep, none to lose.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -66,7 +65,9 @@ class ExportIds:
         return cls(key.key_id, secret)
 
     def _mac(self, kind: bytes, value: str) -> bytes:
-        return hmac.new(self._secret, kind + b"\x00" + value.encode(), hashlib.sha256).digest()
+        # hmac.digest: the one-shot C path, same MAC as hmac.new(...).digest(), several times
+        # faster; the export computes one per record.
+        return hmac.digest(self._secret, kind + b"\x00" + value.encode(), "sha256")
 
     def response(self, response_id: str) -> str:
         """The anonymised response id: 16 characters a-z2-7, stable for this key."""

@@ -35,6 +35,7 @@ RESPONSE_COLUMNS = ("response", "flow_id", "flow_version", "lang", "unit", "prov
 FORMATS = frozenset({"csv", "xlsx"})
 CHUNK = 500  # records per task for a worker
 STATE_BATCH = 5000  # records per synced transaction of the folder's state
+ACK_BATCH = 5000  # records marked as exported per transaction of the bot's database
 
 
 class ExportError(Exception):
@@ -114,7 +115,7 @@ def _run(
                 )
             _write_folder(state, options, result)
             checkpoint("written")
-            result.acknowledged = _acknowledge(queue, state, ring, options.today)
+            result.acknowledged = _acknowledge(queue, state, options.today)
             checkpoint("acknowledged")
         finally:
             state.close()
@@ -184,6 +185,7 @@ def _to_open(
         known = state.known(entry for entry, _ in entries)
         todo = [(entry, r) for entry, r in entries if entry not in known]
         result.already_in_folder += len(entries) - len(todo)
+        state.to_acknowledge((r.position, r.record_id) for entry, r in entries if entry in known)
         for start in range(0, len(todo), CHUNK):
             yield todo[start : start + CHUNK]
 
@@ -302,13 +304,13 @@ def _manifest(
     }
 
 
-def _acknowledge(queue: ExportQueue, state: ExportState, ring: KeyRing, today: str) -> int:
-    """Mark as exported every waiting record the ledger holds, batch by batch."""
+def _acknowledge(queue: ExportQueue, state: ExportState, today: str) -> int:
+    """Mark as exported every waiting record the ledger holds, batch by batch.
+
+    Those are the records noted during the take-in (already known, or stored with their
+    ledger entries), so the queue is not read and hashed a second time.
+    """
     done = 0
-    for batch in queue.waiting(with_blobs=False):
-        ours = {
-            ring.ids[r.key_id].ledger_entry(r.record_id): r for r in batch if ring.holds(r.key_id)
-        }
-        held = state.known(ours)
-        done += queue.acknowledge([ours[e] for e in held], today)
+    for batch in state.acknowledgements(ACK_BATCH):
+        done += queue.acknowledge(batch, today)
     return done

@@ -26,7 +26,8 @@ from rostbot.export.opening import KeyRing, RecordProblem
 from rostbot.store.export_queue import QueuedRecord
 from rostbot.store.export_state import StoredAnswer
 
-Taken = tuple[str, str, StoredAnswer]  # (ledger entry, key id, answer)
+# (ledger entry, key id, answer, the record's position in the queue, its record id)
+Taken = tuple[str, str, StoredAnswer, int, str]
 Outcome = Taken | str  # or the one-line problem of a record that did not open
 Chunk = list[tuple[str, QueuedRecord]]  # (ledger entry, record)
 
@@ -51,7 +52,7 @@ def open_chunk(chunk: Chunk) -> list[Outcome]:
             outcomes.append(str(exc))
             continue
         answer = anonymise(opened, ring.ids[record.key_id], _flows)
-        outcomes.append((entry, record.key_id, answer))
+        outcomes.append((entry, record.key_id, answer, record.position, record.record_id))
     return outcomes
 
 

@@ -84,11 +84,11 @@ class ExportQueue:
                 QueuedRecord(r[1], r[2], r[3], r[4], r[5], r[6], bytes(r[7]), r[0]) for r in rows
             ]
 
-    def acknowledge(self, records: Iterable[QueuedRecord], today: str) -> int:
-        """Mark records as exported; records marked before are left as they are."""
+    def acknowledge(self, records: Iterable[tuple[int, str]], today: str) -> int:
+        """Mark (position, record id) as exported; records marked before are left as they are."""
         # By rowid, which is quick, and by record id too: a row deleted meanwhile (the person
         # went back) may have left its rowid to a new record that nobody has exported.
-        marks = [(today, r.position, r.record_id) for r in records]
+        marks = [(today, position, record_id) for position, record_id in records]
         try:
             self._connection.execute("BEGIN IMMEDIATE")
             before = self._connection.total_changes

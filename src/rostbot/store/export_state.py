@@ -111,12 +111,41 @@ class ExportState:
             # them from going to the file for every row once the folder holds ~100k answers.
             self._db.execute("PRAGMA cache_size=-32000")
             self._db.executescript(SCHEMA)
+            self._db.execute(
+                "CREATE TEMP TABLE acknowledge (position INTEGER PRIMARY KEY, record_id TEXT)"
+            )
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the export state in {path.parent}: {exc}") from None
         self.path = path
 
     def close(self) -> None:
         self._db.close()
+
+    def to_acknowledge(self, records: Iterable[tuple[int, str]]) -> None:
+        """Note (queue position, record id) of waiting records the ledger holds, for this run.
+
+        A temporary table (a file of SQLite's, not memory) of this connection: it lives as
+        long as the run, so acknowledging needs no second pass over the queue, and a crash
+        forgets it (the next run finds the records in the ledger and notes them again).
+        """
+        try:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO temp.acknowledge (position, record_id) VALUES (?, ?)",
+                records,
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the export state {self.path}: {exc}") from None
+
+    def acknowledgements(self, batch: int) -> Iterator[list[tuple[int, str]]]:
+        """What `to_acknowledge` noted, in queue order, `batch` at a time."""
+        last = -1
+        while rows := self._db.execute(
+            "SELECT position, record_id FROM temp.acknowledge WHERE position > ?"
+            " ORDER BY position LIMIT ?",
+            (last, batch),
+        ).fetchall():
+            last = rows[-1][0]
+            yield rows
 
     def known(self, entries: Iterable[str]) -> set[str]:
         """Which of these ledger entries the folder holds already."""
@@ -133,36 +162,34 @@ class ExportState:
             )
         return found
 
-    def take_in(self, answers: list[tuple[str, str, StoredAnswer]]) -> None:
-        """Store a batch of (ledger entry, key id, answer) in one synced transaction."""
+    def take_in(self, answers: list[tuple[str, str, StoredAnswer, int, str]]) -> None:
+        """Store a batch of (ledger entry, key id, answer, position, record id), synced.
+
+        Rows go in sorted by primary key: the keys are random, and in order each b-tree
+        page is visited once per batch instead of once per row.
+        """
+        # by key only, and stable: of two answers to one question (the person went back),
+        # the later in the queue still replaces the earlier
+        in_order = sorted((t[2] for t in answers), key=lambda a: (a.response, a.question_id))
+        earliest = {  # one row per response of the batch, with its earliest month
+            a.response: (a.response, a.flow_id, a.flow_version, a.lang, a.unit, a.provider, a.month)
+            for a in sorted(in_order, key=lambda a: a.month, reverse=True)
+        }
         try:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(
                 "INSERT OR IGNORE INTO ledger (entry, key_id) VALUES (?, ?)",
-                [(entry, key_id) for entry, key_id, _ in answers],
+                sorted((t[0], t[1]) for t in answers),
             )
             self._db.executemany(
                 "INSERT OR IGNORE INTO keys (key_id) VALUES (?)",
-                {(key_id,) for _, key_id, _ in answers},
+                {(t[1],) for t in answers},
             )
             self._db.executemany(
                 "INSERT INTO responses (response, flow_id, flow_version, lang, unit, provider,"
                 " month) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (response) DO UPDATE"
                 " SET month = min(month, excluded.month)",
-                list(
-                    {  # one row per response of the batch, with its earliest month
-                        a.response: (
-                            a.response,
-                            a.flow_id,
-                            a.flow_version,
-                            a.lang,
-                            a.unit,
-                            a.provider,
-                            a.month,
-                        )
-                        for _, _, a in sorted(answers, key=lambda t: t[2].month, reverse=True)
-                    }.values()
-                ),
+                [earliest[response] for response in sorted(earliest)],
             )
             self._db.executemany(
                 "INSERT OR REPLACE INTO answers (response, question_id, question_type,"
@@ -181,8 +208,12 @@ class ExportState:
                         a.month,
                         a.scrubbed,
                     )
-                    for _, _, a in answers
+                    for a in in_order
                 ],
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO temp.acknowledge (position, record_id) VALUES (?, ?)",
+                [(t[3], t[4]) for t in answers],
             )
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
