@@ -113,7 +113,7 @@ def _run(
                     f"{count} record(s) wait for key {key_id}; "
                     "give its private key with --key to export them"
                 )
-            _write_folder(state, options, result)
+            _write_folder(opener, state, options, result)
             checkpoint("written")
             result.acknowledged = _acknowledge(queue, state, options.today)
             checkpoint("acknowledged")
@@ -214,28 +214,33 @@ def _response_rows(
         yield row
 
 
-def _write_folder(state: ExportState, options: ExportOptions, result: ExportResult) -> None:
+def _write_folder(
+    opener: Opener, state: ExportState, options: ExportOptions, result: ExportResult
+) -> None:
+    """Every file, durably, manifest.json last.
+
+    responses.xlsx and indicators.csv are written by workers, each reading the folder's
+    state on its own connection, while this process writes the CSV files: the state is
+    complete and no longer written to, so they read the same data.
+    """
     out, flows = options.out, options.flows
     columns = codes.question_columns(flows, state.question_ids())
     header = [*RESPONSE_COLUMNS, "status", *(f"{f}.{q}" for f, q in columns)]
+    if "xlsx" in options.formats:
+        xlsx = opener.submit(_write_responses, out, "xlsx", flows, header, columns)
+    else:
+        (out / "responses.xlsx").unlink(missing_ok=True)  # never leave a stale copy
+    cells_written = opener.submit(_write_indicators, out, options.min_group)
     written: list[str] = []
     statuses: Counter[str] = Counter()
-
-    def counted_rows() -> Iterator[list[object]]:
-        for row in _response_rows(state, flows, columns):
-            statuses[str(row[7])] += 1
-            yield row
-
-    for fmt, name in (("csv", "responses.csv"), ("xlsx", "responses.xlsx")):
-        if fmt not in options.formats:
-            (out / name).unlink(missing_ok=True)  # never leave a stale copy beside new files
-            continue
-        statuses.clear()
-        if fmt == "csv":
-            result.responses = write_csv(out, name, header, counted_rows())
-        else:
-            result.responses = write_xlsx(out, name, "responses", header, counted_rows())
-        written.append(name)
+    if "csv" in options.formats:
+        result.responses, statuses = _write_responses(out, "csv", flows, header, columns, state)
+        written.append("responses.csv")
+    else:
+        (out / "responses.csv").unlink(missing_ok=True)
+    if "xlsx" in options.formats:
+        result.responses, statuses = xlsx.result()
+        written.append("responses.xlsx")
     write_csv(
         out,
         "free_text.csv",
@@ -248,20 +253,62 @@ def _write_folder(state: ExportState, options: ExportOptions, result: ExportResu
         codes.CODEBOOK_COLUMNS,
         ([row[c] for c in codes.CODEBOOK_COLUMNS] for row in codes.codebook_rows(flows)),
     )
+    cells = cells_written.result()
+    written += ["free_text.csv", "codebook.csv", "indicators.csv"]
+    write_manifest(out, _manifest(state, options, result, statuses, cells), written)
+
+
+def _write_responses(
+    out: Path,
+    fmt: str,
+    flows: Mapping[str, Flow],
+    header: list[str],
+    columns: list[tuple[str, str]],
+    state: ExportState | None = None,
+) -> tuple[int, Counter[str]]:
+    """responses.csv or .xlsx: the number of rows and of each status.
+
+    Without `state` (on a worker) it reads the folder's state on a connection of its own.
+    """
+    own = state is None
+    reading = ExportState(out) if state is None else state
+    statuses: Counter[str] = Counter()
+
+    def counted_rows() -> Iterator[list[object]]:
+        for row in _response_rows(reading, flows, columns):
+            statuses[str(row[7])] += 1
+            yield row
+
+    try:
+        if fmt == "csv":
+            count = write_csv(out, "responses.csv", header, counted_rows())
+        else:
+            count = write_xlsx(out, "responses.xlsx", "responses", header, counted_rows())
+    finally:
+        if own:
+            reading.close()
+    return count, statuses
+
+
+def _write_indicators(out: Path, min_group: int) -> Counter[str]:
+    """indicators.csv, from the folder's state on a connection of its own: cells counted."""
     cells = Counter[str]()
+    state = ExportState(out)
 
     def indicator_rows() -> Iterator[list[str]]:
         tables = indicators.tally(state.counted_answers())
-        for row in indicators.rows(tables, options.min_group):
+        for row in indicators.rows(tables, min_group):
             cells["all"] += 1
             if row.tally is None:
                 cells["primary" if row.primary else "complementary"] += 1
             as_csv = row.as_csv()
             yield [as_csv[c] for c in indicators.COLUMNS]
 
-    write_csv(out, "indicators.csv", indicators.COLUMNS, indicator_rows())
-    written += ["free_text.csv", "codebook.csv", "indicators.csv"]
-    write_manifest(out, _manifest(state, options, result, statuses, cells), written)
+    try:
+        write_csv(out, "indicators.csv", indicators.COLUMNS, indicator_rows())
+    finally:
+        state.close()
+    return cells
 
 
 def _manifest(

@@ -16,9 +16,10 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
+from typing import TypeVar
 
 from rostbot.core.flow_model import Flow
 from rostbot.export.anonymise import anonymise
@@ -30,6 +31,7 @@ from rostbot.store.export_state import StoredAnswer
 Taken = tuple[str, str, StoredAnswer, int, str]
 Outcome = Taken | str  # or the one-line problem of a record that did not open
 Chunk = list[tuple[str, QueuedRecord]]  # (ledger entry, record)
+T = TypeVar("T")
 
 # Set in the parent just before the workers are forked; the workers read them.
 _ring: KeyRing | None = None
@@ -110,6 +112,17 @@ class Opener:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         _ring, _flows = None, {}
+
+    def submit(self, work: Callable[..., T], *args: object) -> Future[T]:
+        """Run `work(*args)` on a worker (or here and now, without workers)."""
+        if self._pool is not None:
+            return self._pool.submit(work, *args)
+        done: Future[T] = Future()
+        try:
+            done.set_result(work(*args))
+        except Exception as exc:  # handed over as a worker's would be, by .result()
+            done.set_exception(exc)
+        return done
 
     def run(self, chunks: Iterable[Chunk]) -> Iterator[list[Outcome]]:
         """The outcomes of each chunk, in the order of the chunks."""
