@@ -75,9 +75,16 @@ def write_xlsx(
         table = book.add_worksheet(sheet)
         table.write_row(0, 0, header, bold)
         table.freeze_panes(1, 1)
+        plain = table.write_string
         for count, row in enumerate(rows, start=1):
             for column, value in enumerate(row):
-                if value not in ("", None):
+                if value in ("", None):
+                    continue
+                # write() guesses each string's kind (formula, URL); a string that cannot be
+                # either is written straight away, as write() would, at half the cost
+                if type(value) is str and ":" not in value and value[0] not in "={":
+                    plain(count, column, value)
+                else:
                     table.write(count, column, value)
         book.close()
     return count
