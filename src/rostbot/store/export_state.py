@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from rostbot.store.database import StoreError
 
@@ -48,9 +49,8 @@ CREATE TABLE IF NOT EXISTS answers (
 """
 
 
-@dataclass(frozen=True)
-class StoredAnswer:
-    """One anonymised answer, ready for the state."""
+class StoredAnswer(NamedTuple):
+    """One anonymised answer, ready for the state (a named tuple: cheap to make and pickle)."""
 
     response: str
     flow_id: str
