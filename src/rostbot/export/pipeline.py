@@ -178,11 +178,14 @@ def _to_open(
     queue: ExportQueue, state: ExportState, ring: KeyRing, result: ExportResult
 ) -> Iterator[Chunk]:
     """Chunks of waiting records that the keys open and the folder does not hold yet."""
+    # Into a folder that held nothing at the start, every record is new (record ids are
+    # unique in the queue), so the ledger need not be asked batch by batch.
+    fresh = state.ledger_is_empty()
     for batch in queue.waiting():
         ours = [r for r in batch if ring.holds(r.key_id)]
         result.other_keys.update(r.key_id for r in batch if not ring.holds(r.key_id))
         entries = [(ring.ids[r.key_id].ledger_entry(r.record_id), r) for r in ours]
-        known = state.known(entry for entry, _ in entries)
+        known = set() if fresh else state.known(entry for entry, _ in entries)
         todo = [(entry, r) for entry, r in entries if entry not in known]
         result.already_in_folder += len(entries) - len(todo)
         state.to_acknowledge((r.position, r.record_id) for entry, r in entries if entry in known)

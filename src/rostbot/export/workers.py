@@ -32,6 +32,10 @@ Taken = tuple[str, str, StoredAnswer, int, str]
 Outcome = Taken | str  # or the one-line problem of a record that did not open
 Chunk = list[tuple[str, QueuedRecord]]  # (ledger entry, record)
 T = TypeVar("T")
+# Chunks handed out beyond one per worker: enough for the workers to keep busy while the
+# main process stores a batch (5000 records, ten chunks) in the folder's state, and few
+# enough that memory stays small (a chunk is about 350 kB of sealed records).
+AHEAD = 12
 
 # Set in the parent just before the workers are forked; the workers read them.
 _ring: KeyRing | None = None
@@ -42,20 +46,32 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def open_chunk(chunk: Chunk) -> list[Outcome]:
+def open_chunk(records: list[QueuedRecord]) -> list[StoredAnswer | str]:
     """Open and anonymise records; a record that does not open becomes its problem line."""
     ring = _ring
     assert ring is not None, "open_chunk runs only inside an Opener"
-    outcomes: list[Outcome] = []
-    for entry, record in chunk:
+    outcomes: list[StoredAnswer | str] = []
+    for record in records:
         try:
             opened = ring.open(record)
         except RecordProblem as exc:
             outcomes.append(str(exc))
             continue
-        answer = anonymise(opened, ring.ids[record.key_id], _flows)
-        outcomes.append((entry, record.key_id, answer, record.position, record.record_id))
+        outcomes.append(anonymise(opened, ring.ids[record.key_id], _flows))
     return outcomes
+
+
+def _outcomes(chunk: Chunk, opened: list[StoredAnswer | str]) -> list[Outcome]:
+    """Each answer with its record's ledger entry, key id, position and id.
+
+    These stay in this process, so they do not travel to the worker and back.
+    """
+    return [
+        answer
+        if isinstance(answer, str)
+        else (entry, record.key_id, answer, record.position, record.record_id)
+        for (entry, record), answer in zip(chunk, opened, strict=True)
+    ]
 
 
 def _ready() -> None:
@@ -128,12 +144,15 @@ class Opener:
         """The outcomes of each chunk, in the order of the chunks."""
         if self._pool is None:
             for chunk in chunks:
-                yield open_chunk(chunk)
+                yield _outcomes(chunk, open_chunk([record for _, record in chunk]))
             return
-        in_flight: deque[Future[list[Outcome]]] = deque()
+        in_flight: deque[tuple[Chunk, Future[list[StoredAnswer | str]]]] = deque()
         for chunk in chunks:
-            in_flight.append(self._pool.submit(open_chunk, chunk))
-            if len(in_flight) > 2 * self._workers:
-                yield in_flight.popleft().result()
+            records = [record for _, record in chunk]
+            in_flight.append((chunk, self._pool.submit(open_chunk, records)))
+            if len(in_flight) > AHEAD + self._workers:
+                done, opened = in_flight.popleft()
+                yield _outcomes(done, opened.result())
         while in_flight:
-            yield in_flight.popleft().result()
+            done, opened = in_flight.popleft()
+            yield _outcomes(done, opened.result())

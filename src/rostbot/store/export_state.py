@@ -147,6 +147,10 @@ class ExportState:
             last = rows[-1][0]
             yield rows
 
+    def ledger_is_empty(self) -> bool:
+        """Whether the folder has taken in nothing yet (a first export into it)."""
+        return self._db.execute("SELECT 1 FROM ledger LIMIT 1").fetchone() is None
+
     def known(self, entries: Iterable[str]) -> set[str]:
         """Which of these ledger entries the folder holds already."""
         wanted = list(entries)
