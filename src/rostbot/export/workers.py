@@ -4,9 +4,10 @@ Opening (HPKE) and anonymising are pure work per record, so they run in worker
 processes while the main process reads the queue and writes the folder's state. The
 workers are forked before any database is opened (SQLite connections must never cross a
 fork) and inherit the keys and flows, so no key is ever pickled or sent down a pipe. At
-most a few chunks are in flight at once, so memory does not grow with the queue. Where
-fork is not available, in a process with other threads, or with one worker, everything
-runs in this process.
+most a few chunks are in flight at once, so memory does not grow with the queue. Once
+the state is complete, `submit` hands the workers other whole jobs (a file to write, on
+a connection of their own). Where fork is not available, in a process with other
+threads, or with one worker, everything runs in this process.
 """
 
 from __future__ import annotations
