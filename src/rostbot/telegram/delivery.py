@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable
 
 from telegram import (
     CallbackQuery,
@@ -38,61 +36,29 @@ def _fit(text: str) -> str:
 async def deliver(
     bot: ExtBot[None], chat_id: int, answer: Answer, query: CallbackQuery | None = None
 ) -> None:
-    """Answer the pressed button (if any), apply edits, and send new messages in order.
-
-    The three go out together: none depends on another, and one round trip instead of
-    three is most of what a button press costs the bot (docs/benchmarks.md). A button
-    answer that fails only leaves a spinner; a failed edit or message is raised, once the
-    others are done, for the error handler.
-    """
-    results = await asyncio.gather(
-        _answer_press(query, answer.toast),
-        _apply_edits(bot, query, [r for r in answer.replies if r.edit]),
-        _send_in_order(bot, chat_id, [r for r in answer.replies if not r.edit]),
-        return_exceptions=True,
-    )
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-
-
-async def _answer_press(query: CallbackQuery | None, toast: str | None) -> None:
-    if query is None:
-        return
-    try:
-        await query.answer(text=toast[:200] if toast else None)
-    except BadRequest:
-        log.info("a button press expired before it was answered")
-    except TelegramError as exc:
-        log.warning("answering a button press failed: %s", type(exc).__name__)
-
-
-async def _apply_edits(bot: ExtBot[None], query: CallbackQuery | None, edits: list[Reply]) -> None:
-    message = query.message if query is not None else None
-    if not isinstance(message, Message):
-        return
-    for reply in edits:
-        if not await _sent(_edit(bot, message, reply)):
+    """Answer the pressed button (if any), apply edits, then send new messages in order."""
+    if query is not None:
+        try:
+            await query.answer(text=answer.toast[:200] if answer.toast else None)
+        except BadRequest:
+            log.info("a button press expired before it was answered")
+        except TelegramError as exc:
+            # Only a spinner is left on the button: the next question matters more.
+            log.warning("answering a button press failed: %s", type(exc).__name__)
+    for reply in answer.replies:
+        try:
+            if reply.edit:
+                message = query.message if query is not None else None
+                if isinstance(message, Message):
+                    await _edit(bot, message, reply)
+                continue
+            await send(bot, chat_id, reply)
+        except Forbidden:
+            log.info("a person has blocked the bot; nothing more is sent")
             return
-
-
-async def _send_in_order(bot: ExtBot[None], chat_id: int, replies: list[Reply]) -> None:
-    for reply in replies:
-        if not await _sent(send(bot, chat_id, reply)):
-            return
-
-
-async def _sent(call: Awaitable[object]) -> bool:
-    """Await one Bot API call; False when the person has blocked the bot."""
-    try:
-        await call
-    except Forbidden:
-        log.info("a person has blocked the bot; nothing more is sent")
-        return False
-    except TelegramError as exc:
-        log.warning("sending failed: %s", type(exc).__name__)
-        raise
-    return True
+        except TelegramError as exc:
+            log.warning("sending failed: %s", type(exc).__name__)
+            raise
 
 
 async def send(bot: ExtBot[None], chat_id: int, reply: Reply) -> int:
