@@ -5,6 +5,11 @@ press: answer the press, edit the pressed message, send the next message with bu
 one sendMessage per text message, but holds no state, no database, no keys and no texts.
 It polls with the same settings as `rostbot run` and stops on SIGTERM.
 
+By default it is python-telegram-bot as shipped (its httpx transport, one update at a time).
+ECHO_TRANSPORT=rostbot gives it rostbot's aiohttp transport and per-person concurrent
+updates instead, so that bench/load.py can also show what rostbot's own work costs on the
+same footing.
+
     ROSTBOT_TOKEN=... ROSTBOT_BOT_API_URL=http://127.0.0.1:PORT/bot python bench/echo_bot.py
 """
 
@@ -55,7 +60,18 @@ async def on_press(update: Update, context: Context) -> None:
 
 
 def build(token: str, base_url: str) -> Application:  # type: ignore[type-arg]
-    app = ApplicationBuilder().token(token).base_url(base_url).build()
+    builder = ApplicationBuilder().token(token).base_url(base_url)
+    if os.environ.get("ECHO_TRANSPORT") == "rostbot":
+        from rostbot.telegram.http_transport import bot_api_requests
+        from rostbot.telegram.update_order import PerPersonUpdateProcessor
+
+        calls, polling = bot_api_requests()
+        builder = (
+            builder.request(calls)
+            .get_updates_request(polling)
+            .concurrent_updates(PerPersonUpdateProcessor())
+        )
+    app = builder.build()
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, on_message))
     app.add_handler(CallbackQueryHandler(on_press))
     return app

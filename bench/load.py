@@ -278,7 +278,8 @@ async def echo_walk(user: SandboxUser, updates: int, timeout: float) -> Walk:
 async def echo_phase(
     api: SandboxBotApi, args: argparse.Namespace, work: Path, shapes: list[int], name: str
 ) -> Phase:
-    """The echo bot; "echo-same-calls" answers /start with as many messages as rostbot does."""
+    """The echo bot, as shipped; "echo-same-calls" answers /start with as many messages as
+    rostbot does; "echo-rostbot-transport" runs on rostbot's transport and update order."""
     phase = Phase(name, respondents=len(shapes))
     users = [api.user(language_code="sv") for _ in shapes]
 
@@ -286,8 +287,13 @@ async def echo_phase(
         _collect(phase, await echo_walk(users[i], shapes[i], args.reply_timeout))
 
     start_messages = len(CONSENT_PARTS) + 1 if name.startswith("echo-same-calls") else 1
+    transport = "rostbot" if name.startswith("echo-rostbot-transport") else "stock"
     env = run_env(
-        Settings(), api, ROSTBOT_LOG_LEVEL="WARNING", ECHO_START_MESSAGES=str(start_messages)
+        Settings(),
+        api,
+        ROSTBOT_LOG_LEVEL="WARNING",
+        ECHO_START_MESSAGES=str(start_messages),
+        ECHO_TRANSPORT=transport,
     )
     async with BotProcess(env, command=ECHO_BOT, log=work / "echo.log") as bot:
         await api.wait_until_long_polling(timeout=60)
@@ -338,6 +344,9 @@ async def main(args: argparse.Namespace) -> int:
                 if args.same_calls:
                     name = f"echo-same-calls{tag}"
                     phases.append(await echo_phase(api, args, work, shapes, name))
+                if args.same_transport:
+                    name = f"echo-rostbot-transport{tag}"
+                    phases.append(await echo_phase(api, args, work, shapes, name))
     mode = "memory (half-finished flows)" if args.memory else "throughput"
     print(
         f"# bench/load.py {mode}: flow {args.flow}, {args.respondents} respondents, "
@@ -353,6 +362,9 @@ async def main(args: argparse.Namespace) -> int:
         if args.same_calls:
             same = rostbot_rate / _median_rate(phases, "echo-same-calls")
             print(f"rostbot/echo making the same Bot API calls per update = {same:.2f}")
+        if args.same_transport:
+            same = rostbot_rate / _median_rate(phases, "echo-rostbot-transport")
+            print(f"rostbot/echo on rostbot's transport and update order = {same:.2f}")
     if args.json:
         args.json.write_text(json.dumps([p.summary() for p in phases], indent=2))
     unfinished = sum(p.respondents - p.finished for p in phases)
@@ -381,6 +393,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--same-calls",
         action="store_true",
         help="also run the echo bot answering /start with as many messages as rostbot",
+    )
+    parser.add_argument(
+        "--same-transport",
+        action="store_true",
+        help="also run the echo bot on rostbot's aiohttp transport and per-person concurrency",
     )
     args = parser.parse_args(argv)
     if not 1 <= args.respondents <= MAX_RESPONDENTS:

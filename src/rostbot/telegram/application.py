@@ -18,6 +18,8 @@ from telegram.ext import (
 from rostbot.i18n import N_
 from rostbot.journey.services import Services
 from rostbot.telegram import handlers, meeting_handlers
+from rostbot.telegram.http_transport import bot_api_requests
+from rostbot.telegram.update_order import PerPersonUpdateProcessor
 
 # Commands per language: (name, msgid of the description, handler). The
 # language switch has a command in each language, besides /language.
@@ -71,11 +73,15 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """The bot, with every handler wired and the services at hand."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
+    calls, polling = bot_api_requests()
     app = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
+        .request(calls)
+        .get_updates_request(polling)
+        .concurrent_updates(PerPersonUpdateProcessor())
         .rate_limiter(AIORateLimiter(overall_max_rate=services.settings.send_rate, max_retries=5))
         .build()
     )
