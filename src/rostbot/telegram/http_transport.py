@@ -13,6 +13,8 @@ and error handling above this layer are unchanged.
 
 from __future__ import annotations
 
+import json
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
@@ -24,6 +26,8 @@ CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 5.0
 WRITE_TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0
+JSON_HEADERS = {"Content-Type": "application/json"}
+Headers = dict[str, str] | None
 
 
 class AiohttpRequest(BaseRequest):
@@ -90,8 +94,9 @@ class AiohttpRequest(BaseRequest):
             sock_read=read,
         )
         try:
+            body, headers = _body(request_data)
             async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
+                method, url, data=body, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's timeouts are TimeoutErrors (Python 3.11+)
@@ -100,20 +105,21 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(exc).__name__}") from exc
 
 
-def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
-    """Form fields as python-telegram-bot encodes them; multipart when files go along."""
+def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | None, Headers]:
+    """The parameters as one JSON object (the Bot API takes JSON for every call without
+    files: one `json.dumps` instead of a JSON string per field, then URL-encoding), or a
+    multipart form, encoded as python-telegram-bot encodes it, when files go along."""
     if request_data is None:
-        return None
-    fields = request_data.json_parameters
+        return None, None
     files = request_data.multipart_data
     if not files:
-        return fields
+        return json.dumps(request_data.parameters, ensure_ascii=False).encode(), JSON_HEADERS
     form = aiohttp.FormData(quote_fields=False)  # file names as UTF-8, as httpx sends them
-    for name, value in fields.items():
+    for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (filename, content, mime_type) in files.items():
         form.add_field(name, content, filename=filename, content_type=mime_type)
-    return form
+    return form, None
 
 
 def bot_api_requests() -> tuple[AiohttpRequest, AiohttpRequest]:
