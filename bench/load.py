@@ -7,7 +7,7 @@ pointing at the sandbox. In the same run, the bare python-telegram-bot echo bot
 on the same sandbox. Figures are printed, with rostbot/echo as the headline ratio.
 
     .venv/bin/python bench/load.py                                  # 200 respondents, quick
-    .venv/bin/python bench/load.py --respondents 1000
+    .venv/bin/python bench/load.py --respondents 1000 --rounds 3 --same-transport
     .venv/bin/python bench/load.py --respondents 10000 --concurrency 200
     .venv/bin/python bench/load.py --memory --respondents 10000     # half-finished flows held
     .venv/bin/python bench/load.py --profile bench/out/profile.txt  # pyinstrument on the bot
