@@ -123,6 +123,16 @@ async def tap(
     return await user.wait_for_message(lambda m: shows(m, expect), after=mark)
 
 
+async def tap_in_place(
+    user: SandboxUser, button: str, expect: str, message: BotMessage
+) -> BotMessage:
+    """Press a button on `message` and wait until that same message is edited to show `expect`."""
+    await user.press(button, message=message)
+    return await user.wait_for_message(
+        lambda m: m.message_id == message.message_id and shows(m, expect)
+    )
+
+
 def db_rows(db_path: Path, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
     connection = sqlite3.connect(db_path)
     connection.row_factory = sqlite3.Row

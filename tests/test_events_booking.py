@@ -9,6 +9,7 @@ import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from conftest import RunningBot
 from meeting_steps import (
     FakeClock,
     calendar_of,
@@ -19,6 +20,7 @@ from meeting_steps import (
     reachable_user,
     say,
     tap,
+    tap_in_place,
     vevents,
 )
 from rostbot.config import Settings
@@ -92,12 +94,18 @@ async def test_invite_book_race_waitlist_move_and_cancel(
         menu = await kim.wait_for_message(lambda m: "Möten" in m.button_texts(), after=mark)
         listing = await tap(kim, "Möten", "Samtal om stödet", message=menu)
         card = await tap(kim, "Samtal om stödet", "Bjud in", message=listing)
-        report = await tap(kim, "Bjud in", "Inbjudningar på väg: 3.", message=card)
+        choice = await tap(kim, "Bjud in", "Skicka inbjudningar: 3", message=card)
+        assert "Passar in: 3. Inte inbjudna än: 3." in choice.content
+        assert outbox_rows_now(bot) == 0  # nothing is sent before Send is pressed
+        report = await tap_in_place(
+            kim, "Skicka inbjudningar: 3", "Inbjudningar på väg: 3.", choice
+        )
         assert "Personer som får kontaktas: 4." in report.content
         assert (await outbox_settled(bot))["sent"] == 3
         assert dorte.inbox == [] and walter.inbox == []
-        # invited twice: never
-        await tap(kim, "Bjud in", "Inbjudningar på väg: 0.", message=card)
+        # invited twice: never; with nobody new there is nothing to send
+        again = await tap(kim, "Bjud in", "Inte inbjudna än: 0.", message=card)
+        assert not any(text.startswith("Skicka") for text in again.button_texts())
         assert (await outbox_settled(bot))["sent"] == 3
 
         for person in (anna, bert, cecilia):
@@ -282,3 +290,8 @@ async def test_not_this_time_then_book_cancel_and_book_again(
         assert str(calendar_of(again)["METHOD"]) == "PUBLISH"
         [row] = db_rows(bot.settings.db_path, "SELECT status FROM bookings")
         assert row["status"] == "booked"
+
+
+def outbox_rows_now(bot: RunningBot) -> int:
+    rows = db_rows(bot.settings.db_path, "SELECT count(*) AS n FROM outbox")
+    return int(rows[0]["n"])

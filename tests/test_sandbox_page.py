@@ -424,7 +424,10 @@ async def test_a_participant_books_a_meeting_the_coordinator_planned_on_the_page
     await say(kim, "/samordnare", "Möten")
     await tap(kim, "Möten", "Samtal om stödet")
     await tap(kim, re.compile("· Samtal om stödet ·"), "Bjud in")
-    await tap(kim, "Bjud in", "Inbjudningar på väg: 1.")
+    await tap(kim, "Bjud in", "Skicka inbjudningar: 1")
+    await press(kim, "Skicka inbjudningar: 1")  # the choice becomes the report, in place
+    report = bot_bubbles(kim).filter(has_text="Inbjudningar på väg: 1.")
+    await expect(report).to_be_visible(timeout=WAIT_MS)
 
     # The invitation reaches the participant's chat; a tap books and brings a calendar file.
     await page.get_by_role("button", name="Person 1", exact=True).click()

@@ -17,7 +17,7 @@ from rostbot.journey import callback_data as cb
 from rostbot.journey import conversation
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
 from rostbot.meetings import draft as drafting
-from rostbot.meetings import planning, roles, wording
+from rostbot.meetings import invite_chat, planning, roles, wording
 from rostbot.meetings.draft import Draft
 from rostbot.meetings.office import Office
 from rostbot.store import bookings, events
@@ -340,18 +340,11 @@ async def _event_press(
     elif act == "a":
         await _attendance(services, event, lang, answer, arg)
     elif act == "i":
-        report = await planning.invite(office, event.event_id, planning.Audience())
-        services.outbox_ready.set()
-        answer.add(
-            services.t(
-                lang,
-                "Invitations on their way: {queued}. Invited or booked before: {already}. "
-                "People who may be contacted: {reachable}.",
-                queued=report.queued,
-                already=report.already,
-                reachable=report.reachable,
-            )
-        )
+        await invite_chat.open_choice(services, person, event, lang, answer)
+    elif act == "j":
+        await invite_chat.step(services, person, event, arg, lang, answer)
+    elif act == "s":
+        await invite_chat.send(services, person, event, lang, answer)
     elif act == "v":
         services.dialogues[services.pseudonym(person)] = MoveRequest(event.event_id)
         answer.add(

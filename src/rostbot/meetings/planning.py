@@ -242,8 +242,13 @@ async def _matching(office: Office, audience: Audience, langs: tuple[str, ...]) 
     return sorted(chosen)
 
 
-async def invite(office: Office, event_id: str, audience: Audience) -> InviteReport:
-    """Queue one invitation per matching person; nobody is invited twice to the same offer."""
+async def invite(
+    office: Office, event_id: str, audience: Audience, *, dry_run: bool = False
+) -> InviteReport:
+    """Queue one invitation per matching person; nobody is invited twice to the same offer.
+
+    With `dry_run`, count what would be queued and queue nothing (the chat shows it first).
+    """
     now = office.now()
     event = await event_or_error(office.db, event_id)
     _future(event, now)
@@ -259,17 +264,44 @@ async def invite(office: Office, event_id: str, audience: Audience) -> InviteRep
             if current is not None and current.status != "cancelled":
                 already += 1
                 continue
-            added = await outbox.add(
-                tx,
-                key=booking.invitation_key(first, pseudonym),
-                pseudonym=pseudonym,
-                event_id=first.event_id,
-                kind="invitation",
-                due_at=office.now_iso(),
-            )
+            key = booking.invitation_key(first, pseudonym)
+            if dry_run:
+                added = not await outbox.exists(tx, key)
+            else:
+                added = await outbox.add(
+                    tx,
+                    key=key,
+                    pseudonym=pseudonym,
+                    event_id=first.event_id,
+                    kind="invitation",
+                    due_at=office.now_iso(),
+                )
             queued += added
             already += not added
     return InviteReport(queued, already, reachable, len(chosen))
+
+
+@dataclass(frozen=True)
+class AudienceOptions:
+    """What an audience can be narrowed to: values found among people who may be contacted."""
+
+    flows: tuple[str, ...]
+    units: tuple[str, ...]
+    providers: tuple[str, ...]
+
+
+async def audience_options(office: Office) -> AudienceOptions:
+    flows: set[str] = set()
+    units: set[str] = set()
+    providers: set[str] = set()
+    for trace in await contacts.runs_of_reachable(office.db):
+        flows.add(trace.flow_id)
+        unit, provider = _run_place(office, trace)
+        if unit:
+            units.add(unit)
+        if provider:
+            providers.add(provider)
+    return AudienceOptions(tuple(sorted(flows)), tuple(sorted(units)), tuple(sorted(providers)))
 
 
 async def mark_attendance(office: Office, event_id: str, came: list[int], absent: list[int]) -> int:

@@ -1,0 +1,172 @@
+"""The coordinator's "Invite" in the chat: choose who, see how many, then send.
+
+Pressing Invite never sends at once. It shows who would get the invitation (only people
+who agreed to be contacted and have not withdrawn) and how many of them are new, with
+one button per filter (questionnaire, unit, provider, language) that steps through the
+values found among those people, and a Send button naming the number. The choice lives
+in memory (Services.dialogues); after a restart, Send shows the choice again instead
+of sending to a list the coordinator no longer sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from rostbot.core.meeting_model import Event
+from rostbot.journey import callback_data as cb
+from rostbot.journey.services import Answer, Button, Person, Reply, Services
+from rostbot.meetings import planning
+from rostbot.meetings.office import Office
+
+FILTERS = ("f", "u", "p", "l")  # questionnaire (flow), unit, provider, language
+
+
+@dataclass(frozen=True)
+class InviteChoice:
+    """The audience a coordinator is choosing for one event."""
+
+    event_id: str
+    audience: planning.Audience = field(default_factory=planning.Audience)
+
+
+def _o(act: str, a: str = "-", b: str = "-") -> str:
+    return cb.make("o", act, a, b)
+
+
+def _next(values: list[object], current: object) -> object:
+    """The value after `current`, round again to the first."""
+    if current not in values:
+        return values[0]
+    return values[(values.index(current) + 1) % len(values)]
+
+
+async def _stepped(
+    services: Services, event: Event, audience: planning.Audience, which: str
+) -> planning.Audience:
+    options = await planning.audience_options(Office.of(services))
+    if which == "f":
+        flow = _next([None, *options.flows], audience.flow)
+        return replace(audience, flow=flow if isinstance(flow, str) else None)
+    if which == "u":
+        unit = _next([None, *options.units], audience.unit)
+        return replace(audience, unit=unit if isinstance(unit, str) else None)
+    if which == "p":
+        provider = _next([None, *options.providers], audience.provider)
+        return replace(audience, provider=provider if isinstance(provider, str) else None)
+    languages: list[object] = [()]
+    if len(event.languages) > 1:
+        languages += [(lang,) for lang in event.languages]
+    chosen = _next(languages, audience.languages)
+    return replace(audience, languages=chosen if isinstance(chosen, tuple) else ())
+
+
+def _flow_name(services: Services, flow_id: str, lang: str) -> str:
+    flow = services.flows.get(flow_id)
+    return (flow.title.get(lang) or flow_id) if flow is not None else flow_id
+
+
+def _language_name(services: Services, audience: planning.Audience, lang: str) -> str:
+    names = {"sv": services.t(lang, "Swedish"), "da": services.t(lang, "Danish")}
+    if not audience.languages:
+        return services.t(lang, "same as the meeting")
+    return ", ".join(names.get(code, code) for code in audience.languages)
+
+
+async def _show(
+    services: Services, event: Event, choice: InviteChoice, lang: str, answer: Answer, edit: bool
+) -> None:
+    office = Office.of(services)
+    report = await planning.invite(office, event.event_id, choice.audience, dry_run=True)
+    audience = choice.audience
+    everyone = services.t(lang, "all")
+    lines = [
+        services.t(
+            lang,
+            "Who gets the invitation to “{title}”? Only people who agreed to be contacted "
+            "and have not withdrawn.",
+            title=event.title(lang),
+        ),
+        "",
+        services.t(
+            lang,
+            "Questionnaire: {value}",
+            value=_flow_name(services, audience.flow, lang) if audience.flow else everyone,
+        ),
+        services.t(lang, "Unit: {value}", value=audience.unit or everyone),
+        services.t(lang, "Provider: {value}", value=audience.provider or everyone),
+        services.t(lang, "Language: {value}", value=_language_name(services, audience, lang)),
+        "",
+        services.t(
+            lang,
+            "They fit: {matching}. Not invited yet: {new}.",
+            matching=report.matching,
+            new=report.queued,
+        ),
+    ]
+    e = event.event_id
+    rows: list[tuple[Button, ...]] = [
+        (
+            Button(services.t(lang, "Questionnaire ↻"), _o("j", e, "f")),
+            Button(services.t(lang, "Unit ↻"), _o("j", e, "u")),
+        ),
+        (
+            Button(services.t(lang, "Provider ↻"), _o("j", e, "p")),
+            Button(services.t(lang, "Language ↻"), _o("j", e, "l")),
+        ),
+    ]
+    if report.queued:
+        send = services.t(lang, "Send invitations: {count}", count=report.queued)
+        rows.append((Button(send, _o("s", e)),))
+    rows.append((Button(services.t(lang, "Back"), _o("e", e)),))
+    answer.replies.append(Reply("\n".join(lines), tuple(rows), edit=edit))
+
+
+async def open_choice(
+    services: Services, person: Person, event: Event, lang: str, answer: Answer
+) -> None:
+    """Invite pressed: everyone who may be contacted, in the meeting's languages, to start."""
+    choice = InviteChoice(event.event_id)
+    services.dialogues[services.pseudonym(person)] = choice
+    await _show(services, event, choice, lang, answer, edit=False)
+
+
+async def step(
+    services: Services, person: Person, event: Event, which: str, lang: str, answer: Answer
+) -> None:
+    """A filter button: the next value of that filter, and the numbers again."""
+    if which not in FILTERS:
+        answer.toast = services.t(lang, "I do not understand that button.")
+        return
+    pseudonym = services.pseudonym(person)
+    current = services.dialogues.get(pseudonym)
+    if not isinstance(current, InviteChoice) or current.event_id != event.event_id:
+        current = InviteChoice(event.event_id)
+    choice = InviteChoice(event.event_id, await _stepped(services, event, current.audience, which))
+    services.dialogues[pseudonym] = choice
+    await _show(services, event, choice, lang, answer, edit=True)
+
+
+async def send(services: Services, person: Person, event: Event, lang: str, answer: Answer) -> None:
+    """Send to the audience on screen; a choice lost in a restart is shown again instead."""
+    pseudonym = services.pseudonym(person)
+    current = services.dialogues.get(pseudonym)
+    if not isinstance(current, InviteChoice) or current.event_id != event.event_id:
+        answer.toast = services.t(lang, "Please check the choice again.")
+        await open_choice(services, person, event, lang, answer)
+        return
+    services.dialogues.pop(pseudonym, None)
+    report = await planning.invite(Office.of(services), event.event_id, current.audience)
+    services.outbox_ready.set()
+    answer.replies.append(
+        Reply(
+            services.t(
+                lang,
+                "Invitations on their way: {queued}. Invited or booked before: {already}. "
+                "People who may be contacted: {reachable}.",
+                queued=report.queued,
+                already=report.already,
+                reachable=report.reachable,
+            ),
+            edit=True,
+        )
+    )
