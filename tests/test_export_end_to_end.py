@@ -202,3 +202,52 @@ async def test_the_bot_host_never_holds_anything_the_export_folder_knows(
     for row in sealed_rows(bot.settings.db_path):
         assert row["record_id"].encode() not in state_bytes
         assert row["response_id"].encode() not in state_bytes
+
+
+async def test_a_receipt_from_a_copy_marks_the_records_exported_on_the_host(
+    api: SandboxBotApi,
+    bot: RunningBot,
+    analyst_key: tuple[Path, AnalystPrivateKey],
+    tmp_path: Path,
+) -> None:
+    db = bot.settings.db_path
+    key = private_key_path(analyst_key)
+    given = await answer_flow(api, bot, FLOW, unit="unit-1", lang="sv")
+    copy = tmp_path / "handed-over.sqlite3"
+    _backup(db, copy)
+    receipt = tmp_path / "receipt.txt"
+
+    status, stdout, _ = await rostbot(
+        "export", "--key", str(key), "--out", str(tmp_path / "export"), "--db", str(copy),
+        "--receipt", str(receipt),
+    )  # fmt: skip
+    assert status == 0 and f"receipt: {receipt} ({len(given)} record(s))" in stdout
+    lines = receipt.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "rostbot-export-receipt 1" and lines[-1].startswith(f"end {len(given)} ")
+    assert set(lines[2:-1]) == {r["record_id"] for r in sealed_rows(db)}
+    assert waiting_count(db) == len(given)  # nothing changes on the host until acknowledged
+
+    # Damaged, cut off or wrong files change nothing, with one line each.
+    damaged = tmp_path / "damaged.txt"
+    changed_id = ("B" if lines[2][0] == "A" else "A") + lines[2][1:]
+    damaged.write_text("\n".join([*lines[:2], changed_id, *lines[3:]]) + "\n")
+    cut = tmp_path / "cut.txt"
+    cut.write_text("\n".join(lines[:-1]) + "\n")
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("hello\n")
+    for bad, reason in (
+        (damaged, "was changed or damaged"),
+        (cut, "is cut off"),
+        (wrong, "is not an export receipt"),
+        (tmp_path / "missing.txt", "cannot read"),
+    ):
+        status, _, stderr = await rostbot("acknowledge", str(bad), "--db", str(db))
+        assert status == 2 and stderr.count("\n") == 1 and reason in stderr, stderr
+    assert waiting_count(db) == len(given)
+
+    status, stdout, _ = await rostbot("acknowledge", str(receipt), "--db", str(db))
+    assert status == 0 and stdout.startswith(f"marked {len(given)} record(s) as exported")
+    assert waiting_count(db) == 0
+    status, stdout, _ = await rostbot("acknowledge", str(receipt), "--db", str(db))
+    assert status == 0 and stdout.startswith("marked 0 record(s)")
+    assert f"{len(given)} marked before or gone" in stdout

@@ -19,17 +19,24 @@ from rostbot.config import settings_from_env
 from rostbot.core.flow_loader import load_flows
 from rostbot.crypto.export_keys import load_private_keys
 from rostbot.export.pipeline import FORMATS, ExportError, ExportOptions, run_export
+from rostbot.export.receipt import ReceiptError, read_receipt
 from rostbot.export.writer import OutputError
 from rostbot.retention import policy_for, run_once
 from rostbot.store import retention
 from rostbot.store.database import Database, StoreError
+from rostbot.store.export_queue import ExportQueue
 
 
 class ExportUsageError(Exception):
     """Bad options to export, status or retention; one line."""
 
 
-KNOWN_ERRORS: tuple[type[Exception], ...] = (ExportError, OutputError, ExportUsageError)
+KNOWN_ERRORS: tuple[type[Exception], ...] = (
+    ExportError,
+    OutputError,
+    ExportUsageError,
+    ReceiptError,
+)
 
 
 def add_parsers(commands: Any) -> None:
@@ -45,9 +52,21 @@ def add_parsers(commands: Any) -> None:
     export.add_argument("--flows", type=Path, help="folder of flow files (default ROSTBOT_FLOWS)")
     export.add_argument("--format", default="csv,xlsx", help="csv, xlsx or csv,xlsx")
     export.add_argument("--min-group", type=int, default=5, help="smallest group shown")
+    export.add_argument(
+        "--receipt",
+        type=Path,
+        help="also write the ids of the exported records, for `rostbot acknowledge` on the "
+        "bot host (when exporting a copy)",
+    )
     secret = export.add_mutually_exclusive_group()
     secret.add_argument("--passphrase-file", type=Path)
     secret.add_argument("--passphrase-env", metavar="VAR")
+
+    acknowledge = commands.add_parser(
+        "acknowledge", help="mark the records of an export receipt as exported (on the bot host)"
+    )
+    acknowledge.add_argument("receipt", type=Path, help="the receipt `export --receipt` wrote")
+    acknowledge.add_argument("--db", type=Path, help="bot database file (default ROSTBOT_DB)")
 
     status = commands.add_parser("status", help="export queue, unfinished runs and retention")
     status.add_argument("--db", type=Path, help="bot database file (default ROSTBOT_DB)")
@@ -60,6 +79,8 @@ def dispatch(args: argparse.Namespace) -> int | None:
     """Run the command if it is one of ours; None otherwise."""
     if args.command == "export":
         return _export(args)
+    if args.command == "acknowledge":
+        return _acknowledge(args)
     if args.command == "status":
         return asyncio.run(_status(args))
     if args.command == "retention":
@@ -114,6 +135,7 @@ def _export(args: argparse.Namespace) -> int:
         formats=formats,
         min_group=args.min_group,
         today=datetime.now(UTC).date().isoformat(),
+        receipt=args.receipt,
     )
     result = run_export(
         keys, options, report=lambda line: print(f"rostbot: {line}", file=sys.stderr)
@@ -122,6 +144,27 @@ def _export(args: argparse.Namespace) -> int:
         f"exported {result.opened} new answer(s) into {args.out} "
         f"({result.responses} response(s) in the folder); "
         f"marked {result.acknowledged} record(s) as exported in {db}"
+    )
+    if args.receipt is not None:
+        print(
+            f"receipt: {args.receipt} ({result.receipt_records} record(s)); on the bot host run "
+            f"`rostbot acknowledge {args.receipt.name}`"
+        )
+    return 0
+
+
+def _acknowledge(args: argparse.Namespace) -> int:
+    """Mark a receipt's records as exported in the bot's database (counted from today)."""
+    day, record_ids = read_receipt(args.receipt)
+    db = args.db or settings_from_env().db_path
+    queue = ExportQueue(db)
+    try:
+        changed = queue.acknowledge_ids(record_ids, datetime.now(UTC).date().isoformat())
+    finally:
+        queue.close()
+    print(
+        f"marked {changed} record(s) as exported in {db} (receipt of {day}: "
+        f"{len(record_ids)} record(s); {len(record_ids) - changed} marked before or gone)"
     )
     return 0
 

@@ -25,9 +25,10 @@ from rostbot.core.flow_model import Flow
 from rostbot.crypto.analyst_keys import AnalystPrivateKey
 from rostbot.export import codes, indicators
 from rostbot.export.opening import KeyRing
+from rostbot.export.receipt import write_receipt
 from rostbot.export.scrub import KINDS
 from rostbot.export.workers import Chunk, Opener, Taken, default_workers
-from rostbot.export.writer import write_csv, write_manifest, write_xlsx
+from rostbot.export.writer import OutputError, write_csv, write_manifest, write_xlsx
 from rostbot.store.export_queue import ExportQueue
 from rostbot.store.export_state import ExportState
 
@@ -51,6 +52,7 @@ class ExportOptions:
     min_group: int = 5
     today: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d"))
     workers: int = field(default_factory=default_workers)  # processes opening records
+    receipt: Path | None = None  # write the ids this copy marks as exported, for the host
 
 
 @dataclass
@@ -58,6 +60,7 @@ class ExportResult:
     opened: int = 0
     already_in_folder: int = 0
     acknowledged: int = 0
+    receipt_records: int = 0
     other_keys: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
     responses: int = 0
@@ -117,6 +120,8 @@ def _run(
             checkpoint("written")
             result.acknowledged = _acknowledge(queue, state, options.today)
             checkpoint("acknowledged")
+            if options.receipt is not None:
+                result.receipt_records = _write_receipt(queue, options)
         finally:
             state.close()
     finally:
@@ -352,6 +357,17 @@ def _manifest(
         },
         "scrubbed": {kind: scrubbed[kind] for kind in KINDS},
     }
+
+
+def _write_receipt(queue: ExportQueue, options: ExportOptions) -> int:
+    """Every record the database file marks as exported: this run's and any before."""
+    assert options.receipt is not None
+    folder = options.receipt.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {options.receipt}: {exc.strerror or exc}") from None
+    return write_receipt(folder, options.receipt.name, options.today, queue.exported_ids())
 
 
 def _acknowledge(queue: ExportQueue, state: ExportState, today: str) -> int:

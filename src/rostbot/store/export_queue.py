@@ -107,3 +107,41 @@ class ExportQueue:
                 self._connection.execute("ROLLBACK")
             raise StoreError(f"cannot mark records as exported in {self.path}: {exc}") from None
         return changed
+
+    def exported_ids(self) -> Iterator[str]:
+        """Record ids this file marks as exported, in the order they were written."""
+        last = 0
+        while True:
+            try:
+                rows = self._connection.execute(
+                    "SELECT rowid, record_id FROM sealed_answers NOT INDEXED"
+                    " WHERE exported_on IS NOT NULL AND rowid > ? ORDER BY rowid LIMIT ?",
+                    (last, BATCH),
+                ).fetchall()
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot read {self.path}: {exc}") from None
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield from (r[1] for r in rows)
+
+    def acknowledge_ids(self, record_ids: list[str], today: str) -> int:
+        """Mark records as exported by id alone (from a receipt); returns how many changed."""
+        changed = 0
+        for start in range(0, len(record_ids), BATCH):
+            marks = [(today, record_id) for record_id in record_ids[start : start + BATCH]]
+            try:
+                self._connection.execute("BEGIN IMMEDIATE")
+                before = self._connection.total_changes
+                self._connection.executemany(
+                    "UPDATE sealed_answers SET exported_on = ?"
+                    " WHERE record_id = ? AND exported_on IS NULL",
+                    marks,
+                )
+                changed += self._connection.total_changes - before
+                self._connection.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._connection.in_transaction:
+                    self._connection.execute("ROLLBACK")
+                raise StoreError(f"cannot mark records as exported in {self.path}: {exc}") from None
+        return changed
