@@ -75,8 +75,9 @@ def toast_text(answer: dict[str, Any]) -> str | None:
 async def all_handled(user: SandboxUser) -> None:
     """Until the bot has handled everything the person sent so far.
 
-    The bot takes updates one at a time, in order: once a made-up press sent now is answered,
-    every earlier update was handled. Presses still waiting for their answer come first.
+    The bot takes one person's updates one at a time, in order: once a made-up press sent
+    now is answered, every earlier update of this person was handled. Presses still waiting
+    for their answer come first.
     """
     index = len(user.callback_answers)
     await user.press_data(1, "barrier")
@@ -227,20 +228,23 @@ async def test_a_button_one_step_old_is_already_saved_and_an_older_one_shows_whe
     api: SandboxBotApi, bot: RunningBot, analyst_key: Key
 ) -> None:
     user, first = await begin(bot, api, "meeting_feedback")
+    old_button = first.button_data("Bara lite")
     mark = user.mark()
-    await user.send_sticker()  # the bot shows question 1 again: two copies with buttons
+    await user.send_sticker()  # the bot shows question 1 again; the first copy loses its buttons
     copy = await wait_question(user, mark)
+    await user.wait_for_message(lambda m: m.message_id == first.message_id and not m.buttons())
     second = await press(user, copy, "Ja, helt och hållet")
 
+    # A phone that still shows the old buttons (a second device, an old screen) can press them.
     answered = len(user.callback_answers)
-    await user.press("Bara lite", message=first)  # the other copy of question 1
+    await user.press_data(first.message_id, old_button)  # the other copy of question 1
     assert (await user.wait_for_callback_answer(after=answered))["text"] == ALREADY_SAVED
     assert answers_by_question(bot, analyst_key)["knew_plan"]["value"] == "fully"
 
     third = await press(user, second, "Ja, för det mesta")
     answered = len(user.callback_answers)
     mark = user.mark()
-    await user.press("Bara lite", message=first)  # two answers ago now
+    await user.press_data(first.message_id, old_button)  # two answers ago now
     answer = await user.wait_for_callback_answer(after=answered)
     assert answer["text"] == "Den här knappen är gammal. Här är du nu."
     shown = await wait_question(user, mark)
@@ -488,7 +492,7 @@ async def test_a_redelivered_update_is_acted_on_once(
 
     # Back takes the answer away; the old update, delivered once more, must not bring it back.
     mark = user.mark()
-    await user.press("← Tillbaka", message=listened)
+    await user.press("← Tillbaka")  # on the copy the redelivery showed: the live one
     assert (await wait_question(user, mark)).text == follow_up.text
     await api.redeliver(typed)
     await all_handled(user)
@@ -505,6 +509,29 @@ async def test_a_redelivered_update_is_acted_on_once(
     await all_handled(user)
     assert answers_by_question(bot, analyst_key)["listened"]["value"] == "always"
     assert await position(bot, user) == "reach_worker"
+
+
+async def test_only_the_newest_question_keeps_its_buttons(
+    api: SandboxBotApi, bot: RunningBot
+) -> None:
+    user, first = await begin(bot, api, "youth_placement")
+    safe = await press_first(user, first, 2)
+    closed_before = api.method_counts["editMessageReplyMarkup"]
+    follow_up = await press(user, safe, "Sällan eller aldrig")  # a free-text question next
+    assert not safe.buttons()  # the press's own edit took them: no extra call
+    assert api.method_counts["editMessageReplyMarkup"] == closed_before
+
+    mark = user.mark()
+    await user.send_text("Det var stökigt på kvällarna")  # typed: the question stays as sent
+    listened = await wait_question(user, mark)
+    await user.wait_for_message(lambda m: m.message_id == follow_up.message_id and not m.buttons())
+    assert listened.buttons()
+
+    mark = user.mark()
+    await user.send_command("/nosuchcommand")  # the question is shown again
+    again = await wait_question(user, mark)
+    await user.wait_for_message(lambda m: m.message_id == listened.message_id and not m.buttons())
+    assert again.text == listened.text and again.buttons()
 
 
 # --------------------------------------------------------------------------- going back and on

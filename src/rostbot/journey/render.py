@@ -129,7 +129,7 @@ def question_reply(
         nav.append(press("b", "-", services.t(lang, "← Back")))
     nav.append(press("p", "-", services.t(lang, "Pause")))
     rows.append(tuple(nav))
-    return Reply("\n".join(lines), tuple(rows))
+    return Reply("\n".join(lines), tuple(rows), question=True)
 
 
 def continue_button(services: Services, lang: str, run_id: str) -> Keyboard:

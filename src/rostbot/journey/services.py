@@ -55,6 +55,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False
     document: Attachment | None = None
+    question: bool = False  # a flow question: the one whose buttons are live in the chat
 
 
 @dataclass

@@ -19,6 +19,7 @@ from rostbot.i18n import N_
 from rostbot.journey.services import Services
 from rostbot.telegram import handlers, meeting_handlers
 from rostbot.telegram.http_transport import bot_api_requests
+from rostbot.telegram.open_questions import OpenQuestions
 from rostbot.telegram.update_order import PerPersonUpdateProcessor
 
 # Commands per language: (name, msgid of the description, handler). The
@@ -86,6 +87,7 @@ def build_application(
         .build()
     )
     app.bot_data["services"] = services
+    app.bot_data["questions"] = OpenQuestions()  # which flow question is live, per chat
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     message = filters.UpdateType.MESSAGE

@@ -15,6 +15,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from rostbot.journey.services import Answer, Reply
+from rostbot.telegram.open_questions import OpenQuestions
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -34,9 +35,17 @@ def _fit(text: str) -> str:
 
 
 async def deliver(
-    bot: ExtBot[None], chat_id: int, answer: Answer, query: CallbackQuery | None = None
+    bot: ExtBot[None],
+    chat_id: int,
+    answer: Answer,
+    query: CallbackQuery | None = None,
+    questions: OpenQuestions | None = None,
 ) -> None:
-    """Answer the pressed button (if any), apply edits, then send new messages in order."""
+    """Answer the pressed button (if any), apply edits, then send new messages in order.
+
+    With `questions`, a new flow question takes the buttons off the question sent before
+    it in this chat (unless the press just edited that message, which took them already).
+    """
     if query is not None:
         try:
             await query.answer(text=answer.toast[:200] if answer.toast else None)
@@ -45,20 +54,39 @@ async def deliver(
         except TelegramError as exc:
             # Only a spinner is left on the button: the next question matters more.
             log.warning("answering a button press failed: %s", type(exc).__name__)
+    pressed = query.message if query is not None else None
     for reply in answer.replies:
         try:
             if reply.edit:
-                message = query.message if query is not None else None
-                if isinstance(message, Message):
-                    await _edit(bot, message, reply)
+                if isinstance(pressed, Message):
+                    await _edit(bot, pressed, reply)
                 continue
-            await send(bot, chat_id, reply)
+            message_id = await send(bot, chat_id, reply)
         except Forbidden:
             log.info("a person has blocked the bot; nothing more is sent")
             return
         except TelegramError as exc:
             log.warning("sending failed: %s", type(exc).__name__)
             raise
+        if reply.question and questions is not None:
+            before = questions.swap(chat_id, message_id)
+            edited = pressed is not None and any(r.edit for r in answer.replies)
+            if before is not None and not (edited and before == _id_of(pressed)):
+                await _close(bot, chat_id, before)
+
+
+def _id_of(message: object) -> int | None:
+    return getattr(message, "message_id", None)
+
+
+async def _close(bot: ExtBot[None], chat_id: int, message_id: int) -> None:
+    """Take the buttons off an older question; a failure leaves them (stale, handled)."""
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+    except BadRequest:
+        pass  # gone, or without buttons already
+    except TelegramError as exc:
+        log.info("taking the buttons off an older question failed: %s", type(exc).__name__)
 
 
 async def send(bot: ExtBot[None], chat_id: int, reply: Reply) -> int:

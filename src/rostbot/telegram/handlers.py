@@ -51,7 +51,9 @@ async def _respond(
         )
         if update.callback_query is not None:
             answer.toast = services.t(lang, "Not saved. Please try again.")
-    await deliver(context.bot, person.chat_id, answer, update.callback_query)
+    await deliver(
+        context.bot, person.chat_id, answer, update.callback_query, context.bot_data["questions"]
+    )
 
 
 async def on_start(update: Update, context: Context) -> None:
