@@ -62,15 +62,9 @@ async def on_press(update: Update, context: Context) -> None:
 def build(token: str, base_url: str) -> Application:  # type: ignore[type-arg]
     builder = ApplicationBuilder().token(token).base_url(base_url)
     if os.environ.get("ECHO_TRANSPORT") == "rostbot":
-        from rostbot.telegram.http_transport import bot_api_requests
-        from rostbot.telegram.update_order import PerPersonUpdateProcessor
+        from rostbot.telegram.application import with_transport_and_order
 
-        calls, polling = bot_api_requests()
-        builder = (
-            builder.request(calls)
-            .get_updates_request(polling)
-            .concurrent_updates(PerPersonUpdateProcessor())
-        )
+        builder = with_transport_and_order(builder)
     app = builder.build()
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, on_message))
     app.add_handler(CallbackQueryHandler(on_press))

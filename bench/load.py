@@ -23,7 +23,6 @@ import asyncio
 import json
 import logging
 import resource
-import signal
 import sqlite3
 import statistics
 import sys
@@ -40,7 +39,7 @@ from rostbot.crypto.server_secret import ServerSecret
 from rostbot.i18n import Translations
 from rostbot.invitations import make_invitations
 from rostbot.journey.consent import CONSENT_PARTS
-from rostbot.sandbox.bot_process import ROSTBOT_RUN, BotProcess, run_env
+from rostbot.sandbox.bot_process import ROSTBOT_RUN, BotProcess, run_env, stoppable
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.people import SandboxUser
 from rostbot.sandbox.respondent import SimulatedRespondent, Walk
@@ -409,19 +408,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-async def stoppable(args: argparse.Namespace) -> int:
-    """`main`, cancelled by SIGINT or SIGTERM so that the bot processes it started stop too."""
-    task = asyncio.current_task()
-    assert task is not None
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, task.cancel)
-    try:
-        return await main(args)
-    except asyncio.CancelledError:
-        print("stopped", file=sys.stderr)
-        return 130
-
-
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
-    sys.exit(asyncio.run(stoppable(parse_args())))
+    sys.exit(asyncio.run(stoppable(main(parse_args()))))

@@ -21,7 +21,6 @@ import asyncio
 import collections
 import json
 import logging
-import signal
 import sqlite3
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from rostbot.crypto.sealing import SealContext, open_sealed
 from rostbot.crypto.server_secret import ServerSecret
 from rostbot.i18n import Translations
 from rostbot.invitations import make_invitations
-from rostbot.sandbox.bot_process import BotProcess, run_env
+from rostbot.sandbox.bot_process import BotProcess, run_env, stoppable
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.faults import FaultPlan, Faults
 from rostbot.sandbox.respondent import SimulatedRespondent, Walk
@@ -290,19 +289,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-async def stoppable(args: argparse.Namespace) -> int:
-    """`main`, cancelled by SIGINT or SIGTERM so that the bot processes it started stop too."""
-    task = asyncio.current_task()
-    assert task is not None
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, task.cancel)
-    try:
-        return await main(args)
-    except asyncio.CancelledError:
-        print("stopped", file=sys.stderr)
-        return 130
-
-
 if __name__ == "__main__":
     logging.basicConfig(level=logging.ERROR)
-    sys.exit(asyncio.run(stoppable(parse_args())))
+    sys.exit(asyncio.run(stoppable(main(parse_args()))))

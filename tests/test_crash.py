@@ -12,11 +12,12 @@ import collections
 import inspect
 import sqlite3
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import RunningBot
 from journey_steps import open_all
+from meeting_steps import add_reachable, plan
 from reliability_steps import (
     FLOW_FILES,
     answers_of,
@@ -25,7 +26,6 @@ from reliability_steps import (
     stored_answers,
 )
 from rostbot.config import Settings
-from rostbot.core.meeting_model import Details, Place
 from rostbot.crypto.analyst_keys import AnalystPrivateKey
 from rostbot.crypto.server_secret import ServerSecret
 from rostbot.journey.services import utc_now
@@ -34,7 +34,6 @@ from rostbot.meetings.office import Office
 from rostbot.sandbox.bot_process import BotProcess, run_env
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.people import BotMessage, SandboxUser
-from rostbot.store import respondents as respondent_store
 from rostbot.store.database import Database
 from rostbot.telegram.outbox_sender import OutboxSender
 
@@ -121,47 +120,16 @@ async def test_sigkill_mid_load_loses_no_acknowledged_answer_and_everyone_finish
 
 
 async def queue_invitations(settings: Settings, users: list[SandboxUser]) -> None:
-    """People who agreed to be contacted, and a breakfast meeting invitation for each."""
+    """People who agreed to be contacted, and a meeting invitation for each."""
     assert settings.secret_file is not None
     secret = ServerSecret.load(settings.secret_file)
     db = await Database.open(settings.db_path)
     try:
-        async with db.transaction() as tx:
-            for user in users:
-                pseudonym = secret.pseudonym("telegram-user", user.id)
-                await respondent_store.ensure(tx, pseudonym, "sv", "2026-01-01")
-                await respondent_store.add_consent(
-                    tx,
-                    pseudonym,
-                    kind="contact",
-                    flow_id="income_support_followup",
-                    flow_version=1,
-                    text_hash="test",
-                    lang="sv",
-                    choices={"contact": True},
-                    given_at="2026-01-01T00:00:00+00:00",
-                )
-                handle = secret.encrypt(str(user.id).encode(), f"contact:{pseudonym}")
-                await respondent_store.set_contact_handle(tx, pseudonym, handle)
+        for user in users:
+            pseudonym = secret.pseudonym("telegram-user", user.id)
+            await add_reachable(db, secret, pseudonym, chat_id=user.id)
         office = Office(db, secret, settings, lambda: datetime.now(UTC))
-        start = datetime.now(UTC) + timedelta(days=7)
-        [event] = await planning.create(
-            office,
-            planning.Plan(
-                kind="breakfast",
-                languages=("sv",),
-                details=Details(
-                    title={"sv": "Frukostmöte"},
-                    agenda={"sv": ("Kaffe", "Samtal")},
-                    place=Place("Torget 1"),
-                    led_by="Brukarrådet",
-                ),
-                start=start.replace(tzinfo=None, microsecond=0),
-                minutes=90,
-                capacity=len(users),
-                tz="Europe/Stockholm",
-            ),
-        )
+        [event] = await planning.create(office, plan(capacity=len(users)))
         report = await planning.invite(office, event.event_id, planning.Audience())
         assert report.queued == len(users)
     finally:

@@ -10,7 +10,9 @@ of sending to a list the coordinator no longer sees.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from rostbot.core.meeting_model import Event
 from rostbot.journey import callback_data as cb
@@ -19,6 +21,7 @@ from rostbot.meetings import planning
 from rostbot.meetings.office import Office
 
 FILTERS = ("f", "u", "p", "l")  # questionnaire (flow), unit, provider, language
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ def _o(act: str, a: str = "-", b: str = "-") -> str:
     return cb.make("o", act, a, b)
 
 
-def _next(values: list[object], current: object) -> object:
+def _next(values: Sequence[T], current: T) -> T:
     """The value after `current`, round again to the first."""
     if current not in values:
         return values[0]
@@ -45,19 +48,23 @@ async def _stepped(
 ) -> planning.Audience:
     options = await planning.audience_options(Office.of(services))
     if which == "f":
-        flow = _next([None, *options.flows], audience.flow)
-        return replace(audience, flow=flow if isinstance(flow, str) else None)
+        return replace(audience, flow=_next([None, *options.flows], audience.flow))
     if which == "u":
-        unit = _next([None, *options.units], audience.unit)
-        return replace(audience, unit=unit if isinstance(unit, str) else None)
+        return replace(audience, unit=_next([None, *options.units], audience.unit))
     if which == "p":
-        provider = _next([None, *options.providers], audience.provider)
-        return replace(audience, provider=provider if isinstance(provider, str) else None)
-    languages: list[object] = [()]
+        return replace(audience, provider=_next([None, *options.providers], audience.provider))
+    languages: list[tuple[str, ...]] = [()]
     if len(event.languages) > 1:
         languages += [(lang,) for lang in event.languages]
-    chosen = _next(languages, audience.languages)
-    return replace(audience, languages=chosen if isinstance(chosen, tuple) else ())
+    return replace(audience, languages=_next(languages, audience.languages))
+
+
+def _choice_of(services: Services, person: Person, event: Event) -> InviteChoice | None:
+    """The coordinator's open choice for this event, if it survived (memory only)."""
+    current = services.dialogues.get(services.pseudonym(person))
+    if isinstance(current, InviteChoice) and current.event_id == event.event_id:
+        return current
+    return None
 
 
 def _flow_name(services: Services, flow_id: str, lang: str) -> str:
@@ -137,24 +144,20 @@ async def step(
     if which not in FILTERS:
         answer.toast = services.t(lang, "I do not understand that button.")
         return
-    pseudonym = services.pseudonym(person)
-    current = services.dialogues.get(pseudonym)
-    if not isinstance(current, InviteChoice) or current.event_id != event.event_id:
-        current = InviteChoice(event.event_id)
+    current = _choice_of(services, person, event) or InviteChoice(event.event_id)
     choice = InviteChoice(event.event_id, await _stepped(services, event, current.audience, which))
-    services.dialogues[pseudonym] = choice
+    services.dialogues[services.pseudonym(person)] = choice
     await _show(services, event, choice, lang, answer, edit=True)
 
 
 async def send(services: Services, person: Person, event: Event, lang: str, answer: Answer) -> None:
     """Send to the audience on screen; a choice lost in a restart is shown again instead."""
-    pseudonym = services.pseudonym(person)
-    current = services.dialogues.get(pseudonym)
-    if not isinstance(current, InviteChoice) or current.event_id != event.event_id:
+    current = _choice_of(services, person, event)
+    if current is None:
         answer.toast = services.t(lang, "Please check the choice again.")
         await open_choice(services, person, event, lang, answer)
         return
-    services.dialogues.pop(pseudonym, None)
+    services.dialogues.pop(services.pseudonym(person), None)
     report = await planning.invite(Office.of(services), event.event_id, current.audience)
     services.outbox_ready.set()
     answer.replies.append(

@@ -12,10 +12,10 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from rostbot.config import Settings
 from rostbot.sandbox.botapi import SandboxBotApi
@@ -127,3 +127,17 @@ def _status_fields(pid: int) -> dict[str, int]:
         if name in ("VmRSS", "VmHWM"):
             fields[name] = int(value.split()[0]) * 1024  # reported in kB
     return fields
+
+
+async def stoppable(work: Coroutine[Any, Any, int]) -> int:
+    """Run a script's `work`, cancelled by SIGINT or SIGTERM so that the bot processes it
+    started (as `BotProcess`, stopped on the way out) stop too; 130 when stopped."""
+    task = asyncio.current_task()
+    assert task is not None
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, task.cancel)
+    try:
+        return await work
+    except asyncio.CancelledError:
+        print("stopped", file=sys.stderr)
+        return 130

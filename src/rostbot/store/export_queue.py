@@ -91,22 +91,11 @@ class ExportQueue:
         """Mark (position, record id) as exported; records marked before are left as they are."""
         # By rowid, which is quick, and by record id too: a row deleted meanwhile (the person
         # went back) may have left its rowid to a new record that nobody has exported.
-        marks = [(today, position, record_id) for position, record_id in records]
-        try:
-            self._connection.execute("BEGIN IMMEDIATE")
-            before = self._connection.total_changes
-            self._connection.executemany(
-                "UPDATE sealed_answers SET exported_on = ?"
-                " WHERE rowid = ? AND record_id = ? AND exported_on IS NULL",
-                marks,
-            )
-            changed = self._connection.total_changes - before
-            self._connection.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if self._connection.in_transaction:
-                self._connection.execute("ROLLBACK")
-            raise StoreError(f"cannot mark records as exported in {self.path}: {exc}") from None
-        return changed
+        return self._mark(
+            "UPDATE sealed_answers SET exported_on = ?"
+            " WHERE rowid = ? AND record_id = ? AND exported_on IS NULL",
+            [(today, position, record_id) for position, record_id in records],
+        )
 
     def exported_ids(self) -> Iterator[str]:
         """Record ids this file marks as exported, in the order they were written."""
@@ -129,19 +118,23 @@ class ExportQueue:
         """Mark records as exported by id alone (from a receipt); returns how many changed."""
         changed = 0
         for start in range(0, len(record_ids), BATCH):
-            marks = [(today, record_id) for record_id in record_ids[start : start + BATCH]]
-            try:
-                self._connection.execute("BEGIN IMMEDIATE")
-                before = self._connection.total_changes
-                self._connection.executemany(
-                    "UPDATE sealed_answers SET exported_on = ?"
-                    " WHERE record_id = ? AND exported_on IS NULL",
-                    marks,
-                )
-                changed += self._connection.total_changes - before
-                self._connection.execute("COMMIT")
-            except sqlite3.Error as exc:
-                if self._connection.in_transaction:
-                    self._connection.execute("ROLLBACK")
-                raise StoreError(f"cannot mark records as exported in {self.path}: {exc}") from None
+            changed += self._mark(
+                "UPDATE sealed_answers SET exported_on = ?"
+                " WHERE record_id = ? AND exported_on IS NULL",
+                [(today, record_id) for record_id in record_ids[start : start + BATCH]],
+            )
+        return changed
+
+    def _mark(self, sql: str, marks: list[tuple[object, ...]]) -> int:
+        """One transaction of `sql` over `marks`; how many rows it changed."""
+        try:
+            self._connection.execute("BEGIN IMMEDIATE")
+            before = self._connection.total_changes
+            self._connection.executemany(sql, marks)
+            changed = self._connection.total_changes - before
+            self._connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._connection.in_transaction:
+                self._connection.execute("ROLLBACK")
+            raise StoreError(f"cannot mark records as exported in {self.path}: {exc}") from None
         return changed

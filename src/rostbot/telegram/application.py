@@ -69,20 +69,29 @@ async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
             await app.bot.set_my_commands(menu, scope=scope)
 
 
+def with_transport_and_order(builder: ApplicationBuilder) -> ApplicationBuilder:  # type: ignore[type-arg]
+    """rostbot's Bot API transport (aiohttp) and update order (concurrent, per person in order).
+
+    Also used by bench/echo_bot.py, so that its "same footing" baseline stays the same.
+    """
+    calls, polling = bot_api_requests()
+    return (
+        builder.request(calls)
+        .get_updates_request(polling)
+        .concurrent_updates(PerPersonUpdateProcessor())
+    )
+
+
 def build_application(
     services: Services, *, token: str, base_url: str, base_file_url: str
 ) -> Application:  # type: ignore[type-arg]
     """The bot, with every handler wired and the services at hand."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
-    calls, polling = bot_api_requests()
     app = (
-        ApplicationBuilder()
+        with_transport_and_order(ApplicationBuilder())
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
-        .request(calls)
-        .get_updates_request(polling)
-        .concurrent_updates(PerPersonUpdateProcessor())
         .rate_limiter(AIORateLimiter(overall_max_rate=services.settings.send_rate, max_retries=5))
         .build()
     )

@@ -55,6 +55,10 @@ async def deliver(
             # Only a spinner is left on the button: the next question matters more.
             log.warning("answering a button press failed: %s", type(exc).__name__)
     pressed = query.message if query is not None else None
+    # The pressed message, when this answer edits it: its buttons go with the edit.
+    edited_id = (
+        pressed.message_id if pressed is not None and any(r.edit for r in answer.replies) else None
+    )
     for reply in answer.replies:
         try:
             if reply.edit:
@@ -70,13 +74,8 @@ async def deliver(
             raise
         if reply.question and questions is not None:
             before = questions.swap(chat_id, message_id)
-            edited = pressed is not None and any(r.edit for r in answer.replies)
-            if before is not None and not (edited and before == _id_of(pressed)):
+            if before is not None and before != edited_id:
                 await _close(bot, chat_id, before)
-
-
-def _id_of(message: object) -> int | None:
-    return getattr(message, "message_id", None)
 
 
 async def _close(bot: ExtBot[None], chat_id: int, message_id: int) -> None:

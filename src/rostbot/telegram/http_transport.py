@@ -24,7 +24,6 @@ from telegram.request import BaseRequest, RequestData
 # python-telegram-bot's own defaults for its httpx backend, kept so behaviour is the same.
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 5.0
-WRITE_TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0
 JSON_HEADERS = {"Content-Type": "application/json"}
 Headers = dict[str, str] | None
@@ -43,13 +42,11 @@ class AiohttpRequest(BaseRequest):
         pool_size: int = 256,
         connect_timeout: float | None = CONNECT_TIMEOUT,
         read_timeout: float | None = READ_TIMEOUT,
-        write_timeout: float | None = WRITE_TIMEOUT,
         pool_timeout: float | None = POOL_TIMEOUT,
     ) -> None:
         self._pool_size = pool_size
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
-        self._write_timeout = write_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
 
