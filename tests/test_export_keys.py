@@ -231,11 +231,13 @@ async def test_xlsx_only_leaves_no_stale_csv_and_min_group_is_recorded(tmp_path:
     assert not (out / "responses.csv").exists()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["min_group"] == 3
-    assert sorted(manifest["files"]) == [
-        "codebook.csv",
-        "free_text.csv",
-        "indicators.csv",
-        "responses.xlsx",
-    ]
+    assert {name: entry["share"] for name, entry in manifest["files"].items()} == {
+        "codebook.csv": "publish",
+        "counts.csv": "publish",
+        "free_text_seminar.csv": "publish",
+        "indicators.csv": "publish",
+        "free_text.csv": "analysts",
+        "responses.xlsx": "analysts",
+    }
     codebook = read_csv(out / "codebook.csv")
     assert {r["flow_id"] for r in codebook} == {p.stem for p in (REPO / "flows").glob("*.yaml")}

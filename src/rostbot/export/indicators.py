@@ -1,17 +1,31 @@
 """Group-level indicators: n, share of positive answers and mean rating, per cell.
 
-Cells are (flow, indicator) x (unit or `*`) x (provider or `*`) x (month, quarter or
-year). A person counts once in `n` (the month of their response's first answer); each
-of their counted answers counts in the share. Memory grows with the number of cells,
-never with the number of answers: answers are streamed in, grouped by response.
+Per flow and indicator, `indicators.csv` shows each unit and each provider per year,
+and all units and providers per year, quarter and month (the cells of
+rostbot.export.disclosure_table). A person counts once in `n` (the month of their
+response's first answer); each of their counted answers counts in the share. Memory
+grows with the number of cells, never with the number of answers: answers are
+streamed in, grouped by response.
+
+Which cells are hidden is decided per flow, for all its indicators at once
+(rostbot.export.disclosure_pattern).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rostbot.export.suppression import TOTAL, Cell, period_type, quarter_of, suppress, year_of
+from rostbot.export.disclosure_pattern import choose_hidden
+from rostbot.export.disclosure_table import (
+    ALL_TIME,
+    TOTAL,
+    Cell,
+    Tally,
+    build_table,
+    period_type,
+)
 from rostbot.store.export_state import CountedAnswer
 
 COLUMNS = (
@@ -30,25 +44,12 @@ _PERIOD_ORDER = {"year": 0, "quarter": 1, "month": 2}
 
 
 @dataclass
-class Tally:
-    n: int = 0
-    answers: int = 0
-    positive: int = 0
-    rating_sum: int = 0
+class FlowTally:
+    """One flow's finest tallies, (unit, provider, month) per indicator."""
 
-    def add(self, other: Tally) -> None:
-        self.n += other.n
-        self.answers += other.answers
-        self.positive += other.positive
-        self.rating_sum += other.rating_sum
-
-
-@dataclass
-class Table:
-    """One flow's indicator: tallies per cell, and whether every answer was a rating."""
-
-    cells: dict[Cell, Tally] = field(default_factory=dict)
-    only_ratings: bool = True
+    finest: dict[str, dict[tuple[str, str, str], Tally]] = field(default_factory=dict)
+    most_answers: dict[str, int] = field(default_factory=dict)
+    only_ratings: dict[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,6 @@ class IndicatorRow:
     period: str
     tally: Tally | None  # None when suppressed
     mean_meaningful: bool
-    primary: bool
 
     def as_csv(self) -> dict[str, str]:
         row = {
@@ -84,56 +84,69 @@ class IndicatorRow:
         return row
 
 
-def tally(answers: Iterable[CountedAnswer]) -> dict[tuple[str, str], Table]:
-    """Add up counted answers (grouped by response) into every cell they belong to."""
-    # First per (unit, provider, month), the finest cells; then into their totals, once
-    # per finest cell rather than once per answer.
-    finest: dict[tuple[str, str], dict[Cell, Tally]] = {}
-    only_ratings: dict[tuple[str, str], bool] = {}
+@dataclass(frozen=True)
+class Publication:
+    """What indicators.csv shows, and whether each flow's all-time total may be shown."""
+
+    rows: list[IndicatorRow]
+    total_hidden: dict[str, bool]
+
+
+def tally(answers: Iterable[CountedAnswer]) -> dict[str, FlowTally]:
+    """Add up counted answers (grouped by response) per flow, indicator and finest cell."""
+    flows: dict[str, FlowTally] = {}
     seen_response = ""
-    seen_indicators: set[tuple[str, str]] = set()
+    per_response: Counter[tuple[str, str]] = Counter()
     for a in answers:
         if a.response != seen_response:
-            seen_response, seen_indicators = a.response, set()
-        key = (a.flow_id, a.indicator)
-        cell = finest.setdefault(key, {}).get((a.unit, a.provider, a.month))
+            seen_response = a.response
+            per_response.clear()
+        flow = flows.get(a.flow_id)
+        if flow is None:
+            flow = flows[a.flow_id] = FlowTally()
+        cells = flow.finest.setdefault(a.indicator, {})
+        cell = cells.get((a.unit, a.provider, a.month))
         if cell is None:
-            cell = finest[key][(a.unit, a.provider, a.month)] = Tally()
-        if key not in seen_indicators:
+            cell = cells[(a.unit, a.provider, a.month)] = Tally()
+        key = (a.flow_id, a.indicator)
+        per_response[key] += 1
+        if per_response[key] == 1:
             cell.n += 1
-            seen_indicators.add(key)
+        if per_response[key] > flow.most_answers.get(a.indicator, 0):
+            flow.most_answers[a.indicator] = per_response[key]
         cell.answers += 1
         cell.positive += a.positive
         cell.rating_sum += a.rating or 0
         if a.question_type != "rating_0_10":
-            only_ratings[key] = False
-    tables: dict[tuple[str, str], Table] = {}
-    for key, cells in finest.items():
-        table = tables[key] = Table(only_ratings=only_ratings.get(key, True))
-        for (unit, provider, month), one in cells.items():
-            for u in (unit, TOTAL):
-                for p in (provider, TOTAL):
-                    for period in (month, quarter_of(month), year_of(month)):
-                        table.cells.setdefault((u, p, period), Tally()).add(one)
-    return tables
+            flow.only_ratings[a.indicator] = False
+    return flows
 
 
-def rows(tables: dict[tuple[str, str], Table], min_group: int) -> Iterator[IndicatorRow]:
+def publish(flows: dict[str, FlowTally], min_group: int) -> Publication:
     """Every cell with its suppression decided, in the documented order."""
-    for (flow_id, indicator), table in sorted(tables.items()):
-        counts = {cell: t.n for cell, t in table.cells.items()}
-        decided = suppress(counts, min_group)
-        for cell in sorted(
-            table.cells, key=lambda c: (_PERIOD_ORDER[period_type(c[2])], c[2], c[0], c[1])
-        ):
-            unit, provider, period = cell
-            yield IndicatorRow(
-                flow_id,
-                indicator,
-                unit,
-                provider,
-                period,
-                None if cell in decided.hidden else table.cells[cell],
-                table.only_ratings,
-                cell in decided.primary,
-            )
+    rows: list[IndicatorRow] = []
+    total_hidden: dict[str, bool] = {}
+    for flow_id, flow in sorted(flows.items()):
+        table = build_table(flow_id, flow.finest, flow.most_answers)
+        hidden = choose_hidden(table, min_group)
+        root = (TOTAL, TOTAL, ALL_TIME)
+        total_hidden[flow_id] = root in hidden or table.largest_n(root) < min_group
+        for indicator, cells in sorted(table.values.items()):
+            for cell in sorted((c for c in cells if c[2] != ALL_TIME), key=_row_order):
+                unit, provider, period = cell
+                rows.append(
+                    IndicatorRow(
+                        flow_id,
+                        indicator,
+                        unit,
+                        provider,
+                        period,
+                        None if cell in hidden else cells[cell],
+                        flow.only_ratings.get(indicator, True),
+                    )
+                )
+    return Publication(rows, total_hidden)
+
+
+def _row_order(cell: Cell) -> tuple[int, str, str, str]:
+    return (_PERIOD_ORDER[period_type(cell[2])], cell[2], cell[0], cell[1])

@@ -23,10 +23,11 @@ from pathlib import Path
 from rostbot import __version__
 from rostbot.core.flow_model import Flow
 from rostbot.crypto.analyst_keys import AnalystPrivateKey
-from rostbot.export import codes, indicators
+from rostbot.export import codes, counts, indicators
 from rostbot.export.opening import KeyRing
 from rostbot.export.receipt import write_receipt
 from rostbot.export.scrub import KINDS
+from rostbot.export.seminar import SEMINAR_FREE_TEXT, SHARING, seminar_free_text
 from rostbot.export.workers import Chunk, Opener, Taken, default_workers
 from rostbot.export.writer import OutputError, write_csv, write_manifest, write_xlsx
 from rostbot.store.export_queue import ExportQueue
@@ -238,16 +239,16 @@ def _write_folder(
         xlsx = opener.submit(_write_responses, out, "xlsx", flows, header, columns)
     else:
         (out / "responses.xlsx").unlink(missing_ok=True)  # never leave a stale copy
-    cells_written = opener.submit(_write_indicators, out, options.min_group)
+    published = opener.submit(_write_indicators, out, options.min_group)
     written: list[str] = []
-    statuses: Counter[str] = Counter()
+    tallied = Tallied()
     if "csv" in options.formats:
-        result.responses, statuses = _write_responses(out, "csv", flows, header, columns, state)
+        result.responses, tallied = _write_responses(out, "csv", flows, header, columns, state)
         written.append("responses.csv")
     else:
         (out / "responses.csv").unlink(missing_ok=True)
     if "xlsx" in options.formats:
-        result.responses, statuses = xlsx.result()
+        result.responses, tallied = xlsx.result()
         written.append("responses.xlsx")
     write_csv(
         out,
@@ -257,13 +258,37 @@ def _write_folder(
     )
     write_csv(
         out,
+        SEMINAR_FREE_TEXT,
+        ("flow_id", "question_id", "lang", "text"),
+        seminar_free_text(state.free_texts(), options.min_group),
+    )
+    write_csv(
+        out,
         "codebook.csv",
         codes.CODEBOOK_COLUMNS,
         ([row[c] for c in codes.CODEBOOK_COLUMNS] for row in codes.codebook_rows(flows)),
     )
-    cells = cells_written.result()
-    written += ["free_text.csv", "codebook.csv", "indicators.csv"]
-    write_manifest(out, _manifest(state, options, result, statuses, cells), written)
+    cells, total_hidden = published.result()
+    write_csv(
+        out,
+        "counts.csv",
+        counts.COLUMNS,
+        counts.count_rows(tallied.counts, total_hidden, options.min_group),
+    )
+    written += ["free_text.csv", SEMINAR_FREE_TEXT, "codebook.csv", "indicators.csv", "counts.csv"]
+    write_manifest(
+        out,
+        _manifest(state, options, result, tallied.statuses, cells),
+        {name: SHARING[name] for name in written},
+    )
+
+
+@dataclass
+class Tallied:
+    """What writing responses counted: statuses, and responses per flow and breakdown."""
+
+    statuses: Counter[str] = field(default_factory=Counter)
+    counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
 
 def _write_responses(
@@ -273,18 +298,22 @@ def _write_responses(
     header: list[str],
     columns: list[tuple[str, str]],
     state: ExportState | None = None,
-) -> tuple[int, Counter[str]]:
-    """responses.csv or .xlsx: the number of rows and of each status.
+) -> tuple[int, Tallied]:
+    """responses.csv or .xlsx: the number of rows, and what they counted.
 
     Without `state` (on a worker) it reads the folder's state on a connection of its own.
     """
     own = state is None
     reading = ExportState(out) if state is None else state
-    statuses: Counter[str] = Counter()
+    tallied = Tallied()
 
     def counted_rows() -> Iterator[list[object]]:
         for row in _response_rows(reading, flows, columns):
-            statuses[str(row[7])] += 1
+            status, flow_id = str(row[7]), str(row[1])
+            tallied.statuses[status] += 1
+            tallied.counts[(flow_id, "status", status)] += 1
+            tallied.counts[(flow_id, "lang", str(row[3]))] += 1
+            tallied.counts[(flow_id, "flow_version", str(row[2]))] += 1
             yield row
 
     try:
@@ -295,28 +324,31 @@ def _write_responses(
     finally:
         if own:
             reading.close()
-    return count, statuses
+    return count, tallied
 
 
-def _write_indicators(out: Path, min_group: int) -> Counter[str]:
-    """indicators.csv, from the folder's state on a connection of its own: cells counted."""
+def _write_indicators(out: Path, min_group: int) -> tuple[Counter[str], dict[str, bool]]:
+    """indicators.csv, from the folder's state on a connection of its own.
+
+    Returns the cells counted (all, hidden) and which flows' all-time totals are hidden.
+    """
     cells = Counter[str]()
     state = ExportState(out)
+    try:
+        publication = indicators.publish(indicators.tally(state.counted_answers()), min_group)
+    finally:
+        state.close()
 
     def indicator_rows() -> Iterator[list[str]]:
-        tables = indicators.tally(state.counted_answers())
-        for row in indicators.rows(tables, min_group):
+        for row in publication.rows:
             cells["all"] += 1
             if row.tally is None:
-                cells["primary" if row.primary else "complementary"] += 1
+                cells["hidden"] += 1
             as_csv = row.as_csv()
             yield [as_csv[c] for c in indicators.COLUMNS]
 
-    try:
-        write_csv(out, "indicators.csv", indicators.COLUMNS, indicator_rows())
-    finally:
-        state.close()
-    return cells
+    write_csv(out, "indicators.csv", indicators.COLUMNS, indicator_rows())
+    return cells, publication.total_hidden
 
 
 def _manifest(
@@ -327,8 +359,8 @@ def _manifest(
     cells: Counter[str],
 ) -> dict[str, object]:
     scrubbed: Counter[str] = Counter()
-    for counts in state.scrub_counts():
-        scrubbed.update(json.loads(counts))
+    for counts_of_text in state.scrub_counts():
+        scrubbed.update(json.loads(counts_of_text))
     first, last = state.month_range()
     totals = state.totals()
     return {
@@ -346,8 +378,7 @@ def _manifest(
             "answers": totals["answers"],
             "free_text": totals["free_text"],
             "indicator_cells": cells["all"],
-            "suppressed_primary": cells["primary"],
-            "suppressed_complementary": cells["complementary"],
+            "indicator_cells_hidden": cells["hidden"],
         },
         "last_run": {
             "opened": result.opened,

@@ -10,7 +10,7 @@ import csv
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -98,11 +98,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(folder: Path, manifest: dict[str, object], files: Sequence[str]) -> None:
-    """manifest.json with the SHA-256 and size of every file named, written last."""
+def write_manifest(folder: Path, manifest: dict[str, object], files: Mapping[str, str]) -> None:
+    """manifest.json with the SHA-256, size and sharing of every file named, written last."""
     manifest["files"] = {
-        name: {"sha256": sha256_of(folder / name), "bytes": (folder / name).stat().st_size}
-        for name in files
+        name: {
+            "sha256": sha256_of(folder / name),
+            "bytes": (folder / name).stat().st_size,
+            "share": share,
+        }
+        for name, share in files.items()
     }
     with durable(folder, "manifest.json") as path:
         path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

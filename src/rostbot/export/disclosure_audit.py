@@ -1,0 +1,226 @@
+"""The attacker's view of a suppression pattern: what an integer program can pin down.
+
+Given a flow's table and the cells to hide, the audit plays a reader who knows every
+published number and more: for every cell shown, its `n` and the exact number of
+positive and negative answers (what `positive_share` nearly gives; assuming it exactly
+makes the reader stronger, never weaker). For the hidden cells it solves integer
+programs over every published sum of `n`, of positive and of negative answers, with:
+
+* a hidden cell holds at least one person (it has a row) and at most `k` counted
+  answers per person, at least one (`k`: the most answers one person gave to that
+  indicator's questions; a reader knows it from the codebook);
+* indicators of the flow that show the same `n` in every shown cell are taken to have
+  the same people (`n` shared by their hidden cells too), as a reader would guess.
+
+A hidden cell is *pinned* when its `n`, its positive count or its negative count takes
+one value in every solution; a pinned negative (or positive) count of 0 means everybody
+answered alike. The audit returns every pinned (cell, quantity) it finds.
+
+To save solving, one program per direction first moves all still-unresolved quantities
+at once; quantities that moved are resolved. Each one left is pushed up, then down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
+
+from rostbot.export.disclosure_table import Cell, FlowTable
+
+QUANTITIES = ("n", "positive", "negative")
+INFINITE = np.inf
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A hidden value a reader can work out: (indicators, cell, quantity) = value."""
+
+    indicators: tuple[str, ...]
+    cell: Cell
+    quantity: str
+    value: int
+
+
+@dataclass
+class _Model:
+    """An integer program over the hidden cells of one or more indicators."""
+
+    names: list[tuple[str, Cell, str]]  # (indicator or "" for shared n, cell, quantity)
+    truth: np.ndarray
+    rows: list[np.ndarray]
+    lower: list[float]
+    upper: list[float]
+    bounds: Bounds
+
+
+def audit(table: FlowTable, hidden: frozenset[Cell]) -> list[Pinned]:
+    """Every hidden value of the flow that the published numbers pin down."""
+    if not hidden:
+        return []
+    pinned: list[Pinned] = []
+    for indicator in sorted(table.values):
+        pinned += _pinned(_model(table, hidden, [indicator]), [indicator])
+    for group in _look_alike(table, hidden):
+        model = _model(table, hidden, group)
+        if _truth_fits(model):
+            pinned += _pinned(model, group)
+    return pinned
+
+
+def _look_alike(table: FlowTable, hidden: frozenset[Cell]) -> list[list[str]]:
+    """Groups of two or more indicators that show the same cells with the same n."""
+    groups: dict[tuple[tuple[Cell, int | None], ...], list[str]] = {}
+    for indicator, cells in sorted(table.values.items()):
+        shown = tuple(sorted((c, None if c in hidden else t.n) for c, t in cells.items()))
+        groups.setdefault(shown, []).append(indicator)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _Model:
+    shared = len(group) > 1
+    names: list[tuple[str, Cell, str]] = []
+    truth: list[int] = []
+    index: dict[tuple[str, Cell, str], int] = {}
+    first = table.values[group[0]]
+    cells = sorted(c for c in first if c in hidden)
+
+    def add(name: tuple[str, Cell, str], value: int) -> None:
+        index[name] = len(names)
+        names.append(name)
+        truth.append(value)
+
+    for cell in cells:
+        if shared:
+            add(("", cell, "n"), first[cell].n)
+        for indicator in group:
+            tally = table.values[indicator][cell]
+            if not shared:
+                add((indicator, cell, "n"), tally.n)
+            add((indicator, cell, "positive"), tally.positive)
+            add((indicator, cell, "negative"), tally.negative)
+    size = len(names)
+    rows: list[np.ndarray] = []
+    lower: list[float] = []
+    upper: list[float] = []
+
+    def n_of(indicator: str, cell: Cell) -> int:
+        return index[("" if shared else indicator, cell, "n")]
+
+    for indicator in group:
+        values = table.values[indicator]
+        for relation in table.relations:
+            for quantity in QUANTITIES:
+                row = np.zeros(size)
+                constant = 0
+                for cell, sign in [(relation.total, 1), *((p, -1) for p in relation.parts)]:
+                    found = values.get(cell)
+                    if found is None:
+                        continue  # no row: a known 0
+                    if cell in hidden:
+                        i = (
+                            n_of(indicator, cell)
+                            if quantity == "n"
+                            else index[(indicator, cell, quantity)]
+                        )
+                        row[i] += sign
+                    else:
+                        constant -= sign * _value(found, quantity)
+                if row.any():
+                    rows.append(row)
+                    lower.append(constant)
+                    upper.append(constant)
+        k = max(table.most_answers.get(indicator, 1), 1)
+        for cell in cells:
+            # n <= positive + negative <= k * n: each person gave 1..k counted answers
+            n, pos, neg = (
+                n_of(indicator, cell),
+                index[(indicator, cell, "positive")],
+                index[(indicator, cell, "negative")],
+            )
+            row = np.zeros(size)
+            row[pos] = row[neg] = 1
+            row[n] = -1
+            rows.append(row)
+            lower.append(0)
+            upper.append(INFINITE)
+            row = np.zeros(size)
+            row[pos] = row[neg] = 1
+            row[n] = -k
+            rows.append(row)
+            lower.append(-INFINITE)
+            upper.append(0)
+    low = np.array([1.0 if q == "n" else 0.0 for _, _, q in names])
+    return _Model(names, np.array(truth, dtype=float), rows, lower, upper, Bounds(low, INFINITE))
+
+
+def _value(tally: object, quantity: str) -> int:
+    return int(getattr(tally, quantity))
+
+
+def _solve(model: _Model, objective: np.ndarray) -> np.ndarray | None:
+    """An optimal solution (minimising `objective`), or None when unbounded."""
+    result = milp(
+        objective,
+        integrality=np.ones(len(model.names)),
+        bounds=model.bounds,
+        constraints=LinearConstraint(np.array(model.rows), model.lower, model.upper)
+        if model.rows
+        else (),
+    )
+    if result.status == 0:
+        return np.asarray(result.x)
+    if result.status == 3 or (result.status == 4 and "unbounded" in str(result.message).lower()):
+        return None
+    raise RuntimeError(f"disclosure audit: the solver failed ({result.message})")
+
+
+def _truth_fits(model: _Model) -> bool:
+    """Whether the true values satisfy the model (look-alike indicators really alike)."""
+    if not model.rows:
+        return True
+    values = np.array(model.rows) @ model.truth
+    return bool(
+        np.all(values >= np.array(model.lower) - 1e-9)
+        and np.all(values <= np.array(model.upper) + 1e-9)
+    )
+
+
+def _pinned(model: _Model, group: Sequence[str]) -> list[Pinned]:
+    size = len(model.names)
+    if size == 0:
+        return []
+    open_ = set(range(size))
+    for direction in (-1.0, 1.0):  # minimise -sum (push up), then +sum (push down)
+        if not open_:
+            break
+        objective = np.zeros(size)
+        objective[list(open_)] = direction
+        solution = _solve(model, objective)
+        if solution is None:
+            # unbounded upwards along every open variable's sum: find them one by one below
+            continue
+        open_ -= {i for i in open_ if abs(solution[i] - model.truth[i]) > 0.5}
+    found: list[Pinned] = []
+    for i in sorted(open_):
+        moved = False
+        for direction in (-1.0, 1.0):
+            objective = np.zeros(size)
+            objective[i] = direction
+            solution = _solve(model, objective)
+            if solution is None or abs(solution[i] - model.truth[i]) > 0.5:
+                moved = True
+                break
+        if not moved:
+            indicator, cell, quantity = model.names[i]
+            found.append(
+                Pinned(
+                    tuple(group) if not indicator else (indicator,),
+                    cell,
+                    quantity,
+                    round(model.truth[i]),
+                )
+            )
+    return found
