@@ -1,9 +1,10 @@
 """What the seminar report shows, decided from an export folder: pure, no drawing, no HTML.
 
-For each flow: response counts, then per indicator the share of positive answers
-per unit and per provider (one chart per year) and over time (all units), and the
-free-text answers grouped by question. A hidden (suppressed) cell stays a
-`Point` with `hidden=True` all the way to the page; it never becomes a number.
+For each flow: response counts (from counts.csv), then per indicator the share of
+positive answers per unit and per provider (one chart per year) and over time (all
+units), and the free-text answers grouped by question. A hidden (suppressed) cell stays
+a `Point` with `hidden=True` all the way to the page, and a hidden count stays `None`;
+neither ever becomes a number, nor zero.
 
 Question texts come from the export's codebook first (written with the flows the
 export was made with), then from `flows/*.yaml`; flow titles from `flows/*.yaml`;
@@ -12,7 +13,7 @@ failing both, the bare ids.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -20,6 +21,11 @@ from typing import Literal
 from rostbot.core.flow_model import Flow
 from rostbot.report.export_folder import (
     ALL,
+    COUNTS,
+    FREE_TEXT,
+    INDICATORS,
+    TOTAL,
+    CountRow,
     ExportFolder,
     ExportFolderError,
     FreeTextAnswer,
@@ -76,23 +82,35 @@ class FreeTextGroup:
 
 @dataclass(frozen=True)
 class FlowSection:
+    """One flow; a count that counts.csv hides is None here, never a number."""
+
     flow_id: str
     anchor: str
     title: str
-    versions: list[str]
-    total: int
-    complete: int
-    partial: int
-    unknown: int  # the flow file was missing when exporting: complete or not is unknown
-    by_lang: Mapping[str, int]
+    versions: list[str] | None  # the flow versions answered
+    total: int | None  # the number of responses
+    statuses: Mapping[str, int] | None  # complete, partial, unknown (flow file missing)
+    by_lang: Mapping[str, int] | None
     indicators: list[IndicatorSection]
     free_text: list[FreeTextGroup]
+
+    @property
+    def complete(self) -> int | None:
+        return None if self.statuses is None else self.statuses.get("complete", 0)
+
+    @property
+    def partial(self) -> int | None:
+        return None if self.statuses is None else self.statuses.get("partial", 0)
+
+    @property
+    def unknown(self) -> int | None:
+        return None if self.statuses is None else self.statuses.get("unknown", 0)
 
 
 @dataclass(frozen=True)
 class ReportContent:
     lang: str
-    min_group: int
+    min_group: int  # also: a question's answers are shown only when this many wrote one
     first_month: Period | None
     last_month: Period | None
     software: str | None
@@ -108,10 +126,14 @@ def build_content(
 ) -> ReportContent:
     """Decide everything the report shows; refuse an export that shows a too-small group."""
     _refuse_small_groups(export.indicators, min_group)
+    _refuse_small_counts(export.counts, min_group)
+    _refuse_few_writers(export.free_text, min_group)
+    _refuse_uncounted_flows(export)
     texts = _Texts(export, flows, words.lang)
-    months = [_month(r.month) for r in export.responses if r.month]
+    # Every month with answers has a row in indicators.csv, shown or hidden.
+    months = [_period(c) for c in export.indicators if c.period_type == "month"]
     flow_ids = sorted(
-        {r.flow_id for r in export.responses}
+        {r.flow_id for r in export.counts}
         | {c.flow_id for c in export.indicators}
         | {a.flow_id for a in export.free_text},
         key=lambda flow_id: (texts.flow_title(flow_id).casefold(), flow_id),
@@ -133,16 +155,57 @@ def _refuse_small_groups(cells: Iterable[IndicatorCell], min_group: int) -> None
     for cell in cells:
         if not cell.suppressed and cell.n is not None and 0 < cell.n < min_group:
             raise TooSmallGroupError(
-                f"indicators.csv line {cell.line} shows a group of {cell.n} answers, fewer "
+                f"{INDICATORS} line {cell.line} shows a group of {cell.n} answers, fewer "
                 f"than --min-group {min_group}; export again with --min-group {min_group}"
             )
 
 
-def _month(raw: str) -> Period:
+def _refuse_small_counts(rows: Iterable[CountRow], min_group: int) -> None:
+    for row in rows:
+        if not row.suppressed and row.n is not None and 0 < row.n < min_group:
+            raise TooSmallGroupError(
+                f"{COUNTS} line {row.line} shows a group of {row.n} responses, fewer than "
+                f"--min-group {min_group}; export again with --min-group {min_group}"
+            )
+
+
+def _refuse_few_writers(answers: Iterable[FreeTextAnswer], min_group: int) -> None:
+    # The export shows a question's answers only when at least its minimum group wrote
+    # one; the page says so, so it must hold for the report's threshold too.
+    per_question: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for answer in answers:
+        per_question[(answer.flow_id, answer.question_id)] += 1
+    for (flow_id, question_id), written in sorted(per_question.items()):
+        if written < min_group:
+            raise TooSmallGroupError(
+                f"{FREE_TEXT} shows {written} answers to {flow_id} {question_id}, fewer than "
+                f"--min-group {min_group}; export again with --min-group {min_group}"
+            )
+
+
+def _refuse_uncounted_flows(export: ExportFolder) -> None:
+    # Without its rows in counts.csv the page could only guess a flow's number of
+    # responses; the export always writes them, so their absence is a broken folder.
+    counted = {row.flow_id for row in export.counts}
+    for cell in export.indicators:
+        if cell.flow_id not in counted:
+            raise ExportFolderError(
+                f"{INDICATORS} line {cell.line}: {COUNTS} has no rows for {cell.flow_id}; "
+                "export again"
+            )
+    for answer in export.free_text:
+        if answer.flow_id not in counted:
+            raise ExportFolderError(
+                f"{FREE_TEXT} has answers to {answer.flow_id}, but {COUNTS} has no rows for "
+                "it; export again"
+            )
+
+
+def _period(cell: IndicatorCell) -> Period:
     try:
-        return Period.parse("month", raw)
+        return Period.parse(cell.period_type, cell.period)
     except PeriodError as exc:
-        raise ExportFolderError(f"responses.csv: month {exc}") from None
+        raise ExportFolderError(f"{INDICATORS} line {cell.line}: period {exc}") from None
 
 
 class _Texts:
@@ -219,8 +282,8 @@ class _Texts:
 
 
 def _flow_section(export: ExportFolder, texts: _Texts, words: Words, flow_id: str) -> FlowSection:
-    responses = [r for r in export.responses if r.flow_id == flow_id]
-    statuses = Counter(r.status for r in responses)
+    counts = _Counts([r for r in export.counts if r.flow_id == flow_id])
+    versions = counts.breakdown("flow_version")
     cells = [c for c in export.indicators if c.flow_id == flow_id]
     indicators = sorted(
         {c.indicator for c in cells},
@@ -233,12 +296,10 @@ def _flow_section(export: ExportFolder, texts: _Texts, words: Words, flow_id: st
         flow_id=flow_id,
         anchor=f"flow-{flow_id}",
         title=texts.flow_title(flow_id),
-        versions=sorted({r.flow_version for r in responses}, key=lambda v: (len(v), v)),
-        total=len(responses),
-        complete=statuses["complete"],
-        partial=statuses["partial"],
-        unknown=statuses["unknown"],
-        by_lang=Counter(r.lang for r in responses),
+        versions=None if versions is None else sorted(versions, key=lambda v: (len(v), v)),
+        total=counts.total(),
+        statuses=counts.breakdown("status"),
+        by_lang=counts.breakdown("lang"),
         indicators=[
             _indicator_section(
                 texts, words, flow_id, indicator, [c for c in cells if c.indicator == indicator]
@@ -249,16 +310,34 @@ def _flow_section(export: ExportFolder, texts: _Texts, words: Words, flow_id: st
     )
 
 
+class _Counts:
+    """One flow's rows of counts.csv (checked by export_folder: one `all` row, and each
+    breakdown either hidden in one row or shown value by value)."""
+
+    def __init__(self, rows: list[CountRow]) -> None:
+        self.rows = rows
+
+    def total(self) -> int | None:
+        """The number of responses; None when hidden or not counted."""
+        for row in self.rows:
+            if row.breakdown == TOTAL:
+                return None if row.suppressed else row.n
+        return None
+
+    def breakdown(self, breakdown: str) -> dict[str, int] | None:
+        """Value -> responses, or None when hidden; a value with no row had no responses."""
+        rows = [r for r in self.rows if r.breakdown == breakdown]
+        if not rows or any(r.suppressed or r.n is None for r in rows):
+            return None
+        return {r.value: r.n for r in rows if r.n is not None}
+
+
 def _indicator_section(
     texts: _Texts, words: Words, flow_id: str, indicator: str, cells: list[IndicatorCell]
 ) -> IndicatorSection:
     by_type: dict[str, dict[Period, list[IndicatorCell]]] = defaultdict(lambda: defaultdict(list))
     for cell in cells:
-        try:
-            period = Period.parse(cell.period_type, cell.period)
-        except PeriodError as exc:
-            raise ExportFolderError(f"indicators.csv line {cell.line}: period {exc}") from None
-        by_type[cell.period_type][period].append(cell)
+        by_type[cell.period_type][_period(cell)].append(cell)
 
     charts: list[Chart] = []
     for year in sorted(by_type["year"], reverse=True):
@@ -357,8 +436,9 @@ def _free_text_groups(
     return [
         FreeTextGroup(
             question=texts.question(flow_id, question_id),
-            # Month then text: a stable order that does not line up one person's answers.
-            answers=sorted(by_question.get(question_id, []), key=lambda a: (a.month, a.text)),
+            # By text: a stable order that neither lines up one person's answers nor
+            # places them in time.
+            answers=sorted(by_question.get(question_id, []), key=lambda a: (a.text, a.lang)),
         )
         for question_id in question_ids
     ]

@@ -1,13 +1,20 @@
 """Reading an export folder (see docs/export.md) after checking it against its manifest.
 
-This module owns the step from the files `rostbot export` wrote to typed rows:
+The seminar report is published, so it reads only the files the export marks as
+publishable (`"share": "publish"` in `manifest.json`): counts.csv, codebook.csv,
+free_text_seminar.csv and indicators.csv. The analysts' working files (responses.csv,
+free_text.csv, responses.xlsx: pseudonymised row-level data) are never opened.
 
-* every file the report reads must be listed in `manifest.json` with a SHA-256, and
-  its bytes must match it; a missing, unlisted or changed file stops the report;
+This module owns the step from those files to typed rows:
+
+* every file the report reads must be listed in `manifest.json` with a SHA-256 and
+  marked `publish`, and its bytes must match the SHA-256; a missing, unlisted, changed
+  or unpublishable file stops the report;
 * each file is read once into memory, checked, and parsed from those same bytes, so
   what is checked is what is shown;
-* the CSV files are parsed with the `csv` module; a missing column or a value of the
-  wrong kind is reported with the file and line.
+* the CSV files are parsed with the `csv` module; a missing column, a value of the
+  wrong kind or a hidden count that still carries a number is reported with the file
+  and line.
 
 Everything that can be wrong with a folder is raised as `ExportFolderError`, whose
 message is one line for the analyst.
@@ -20,6 +27,7 @@ import hashlib
 import io
 import json
 import math
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,24 +37,19 @@ from rostbot.report.errors import ReportError
 
 FORMAT = "rostbot-export/1"
 MANIFEST = "manifest.json"
-RESPONSES = "responses.csv"
+COUNTS = "counts.csv"
 CODEBOOK = "codebook.csv"
-FREE_TEXT = "free_text.csv"
+FREE_TEXT = "free_text_seminar.csv"
 INDICATORS = "indicators.csv"
+PUBLISH = "publish"  # the manifest's mark for a file that may leave the analysts' team
 ALL = "*"  # a margin: every unit, or every provider
 PERIOD_TYPES: tuple[str, ...] = ("month", "quarter", "year")
 MAX_FILE_BYTES = 1_000_000_000  # far beyond a real export; stops a wrong folder early
 
-RESPONSE_COLUMNS = (
-    "response",
-    "flow_id",
-    "flow_version",
-    "lang",
-    "unit",
-    "provider",
-    "month",
-    "status",
-)
+TOTAL = "all"  # counts.csv: the breakdown that holds a flow's number of responses
+BREAKDOWNS: tuple[str, ...] = (TOTAL, "status", "lang", "flow_version")
+
+COUNT_COLUMNS = ("flow_id", "breakdown", "value", "n", "suppressed")
 CODEBOOK_COLUMNS = (
     "flow_id",
     "question_id",
@@ -59,7 +62,7 @@ CODEBOOK_COLUMNS = (
     "question_sv",
     "question_da",
 )
-FREE_TEXT_COLUMNS = ("response", "flow_id", "question_id", "lang", "month", "text")
+FREE_TEXT_COLUMNS = ("flow_id", "question_id", "lang", "text")
 INDICATOR_COLUMNS = (
     "flow_id",
     "indicator",
@@ -79,14 +82,19 @@ class ExportFolderError(ReportError):
 
 
 @dataclass(frozen=True)
-class ResponseRow:
-    """One anonymised response: only what the report counts."""
+class CountRow:
+    """One row of counts.csv; a suppressed row carries no n (and a hidden breakdown no value).
+
+    `breakdown` is `all` (the flow's number of responses, no value), `status`, `lang` or
+    `flow_version`. A hidden breakdown is one suppressed row that names no value.
+    """
 
     flow_id: str
-    flow_version: str
-    lang: str
-    month: str
-    status: str
+    breakdown: str
+    value: str
+    n: int | None
+    suppressed: bool
+    line: int
 
 
 @dataclass(frozen=True)
@@ -110,12 +118,11 @@ class CodebookRow:
 
 @dataclass(frozen=True)
 class FreeTextAnswer:
-    """One scrubbed free-text answer."""
+    """One scrubbed free-text answer, as published: no response id, no month."""
 
     flow_id: str
     question_id: str
     lang: str
-    month: str
     text: str
 
 
@@ -141,7 +148,7 @@ class ExportFolder:
     """Everything the report reads from one export, checked against the manifest."""
 
     manifest: Mapping[str, Any]
-    responses: list[ResponseRow]
+    counts: list[CountRow]
     codebook: list[CodebookRow]
     free_text: list[FreeTextAnswer]
     indicators: list[IndicatorCell]
@@ -169,11 +176,15 @@ def read_export_folder(directory: Path) -> ExportFolder:
     digests = _manifest_digests(manifest)
     texts = {
         name: _read_checked(directory, name, digests)
-        for name in (RESPONSES, CODEBOOK, FREE_TEXT, INDICATORS)
+        for name in (COUNTS, CODEBOOK, FREE_TEXT, INDICATORS)
     }
+    counts = [
+        _count_row(row, line) for line, row in _numbered_rows(COUNTS, texts[COUNTS], COUNT_COLUMNS)
+    ]
+    _check_counts(counts)
     return ExportFolder(
         manifest=manifest,
-        responses=[_response(row) for row in _rows(RESPONSES, texts[RESPONSES], RESPONSE_COLUMNS)],
+        counts=counts,
         codebook=[_codebook(row) for row in _rows(CODEBOOK, texts[CODEBOOK], CODEBOOK_COLUMNS)],
         free_text=[
             _free_text(row) for row in _rows(FREE_TEXT, texts[FREE_TEXT], FREE_TEXT_COLUMNS)
@@ -200,13 +211,21 @@ def _read_manifest(directory: Path) -> Mapping[str, Any]:
     return manifest
 
 
-def _manifest_digests(manifest: Mapping[str, Any]) -> dict[str, str]:
-    """File name -> SHA-256 hex, from `files`: {name: {"sha256": hex, "bytes": n}}."""
+@dataclass(frozen=True)
+class _Listed:
+    """What the manifest says about one file."""
+
+    sha256: str
+    share: object
+
+
+def _manifest_digests(manifest: Mapping[str, Any]) -> dict[str, _Listed]:
+    """File name -> SHA-256 and sharing, from `files`: {name: {"sha256", "bytes", "share"}}."""
     files = manifest.get("files")
     if not isinstance(files, Mapping):
         raise ExportFolderError(f"{MANIFEST} lists no files; export again")
     return {
-        name: entry["sha256"].strip().lower()
+        name: _Listed(entry["sha256"].strip().lower(), entry.get("share"))
         for name, entry in files.items()
         if isinstance(name, str)
         and isinstance(entry, Mapping)
@@ -227,12 +246,18 @@ def _read_bytes(path: Path) -> bytes:
         raise ExportFolderError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _read_checked(directory: Path, name: str, digests: Mapping[str, str]) -> str:
-    expected = digests.get(name)
-    if expected is None:
+def _read_checked(directory: Path, name: str, digests: Mapping[str, _Listed]) -> str:
+    listed = digests.get(name)
+    if listed is None:
         raise ExportFolderError(f"{MANIFEST} lists no SHA-256 for {name}; export again")
+    if listed.share != PUBLISH:
+        # The report is published: it is made only from files the export marks as such.
+        raise ExportFolderError(
+            f"{MANIFEST} does not mark {name} as a file to publish (share {PUBLISH!r}); "
+            "the report reads only files to publish; export again"
+        )
     raw = _read_bytes(directory / name)
-    if hashlib.sha256(raw).hexdigest() != expected:
+    if hashlib.sha256(raw).hexdigest() != listed.sha256:
         raise ExportFolderError(
             f"{name} does not match its SHA-256 in {MANIFEST}: it was changed or damaged "
             "after the export; export again"
@@ -268,14 +293,63 @@ def _rows(name: str, text: str, columns: tuple[str, ...]) -> Iterator[dict[str, 
         yield row
 
 
-def _response(row: dict[str, str]) -> ResponseRow:
-    return ResponseRow(
+def _count_row(row: dict[str, str], line: int) -> CountRow:
+    where = f"{COUNTS} line {line}"
+    if row["breakdown"] not in BREAKDOWNS:
+        raise ExportFolderError(f"{where}: breakdown must be one of {', '.join(BREAKDOWNS)}")
+    suppressed = row["suppressed"].strip().lower()
+    if suppressed not in ("true", "false"):
+        raise ExportFolderError(f"{where}: suppressed must be true or false")
+    counted = CountRow(
         flow_id=row["flow_id"],
-        flow_version=row["flow_version"],
-        lang=row["lang"],
-        month=row["month"],
-        status=row["status"],
+        breakdown=row["breakdown"],
+        value=row["value"],
+        n=_count(row["n"], where),
+        suppressed=suppressed == "true",
+        line=line,
     )
+    if counted.suppressed and counted.n is not None:
+        # A hidden count that still carries its number would leak it into the report.
+        raise ExportFolderError(f"{where}: a suppressed row must leave n empty")
+    if counted.suppressed and counted.value:
+        # Even naming a value of a hidden breakdown says that someone had it.
+        raise ExportFolderError(f"{where}: a suppressed row must leave value empty")
+    if not counted.suppressed and counted.n is None:
+        raise ExportFolderError(f"{where}: a row that is not suppressed needs n")
+    if counted.breakdown == TOTAL and counted.value:
+        raise ExportFolderError(f"{where}: the row of breakdown {TOTAL} has no value")
+    return counted
+
+
+def _check_counts(rows: list[CountRow]) -> None:
+    """Per flow: one `all` row; each breakdown hidden in one row, or shown value by value.
+
+    A hidden total beside a shown breakdown is refused: the parts would add up to it.
+    """
+    groups: dict[tuple[str, str], list[CountRow]] = defaultdict(list)
+    for row in rows:
+        group = groups[(row.flow_id, row.breakdown)]
+        if group and (row.suppressed or group[0].suppressed):
+            hiding = row if row.suppressed else group[0]
+            raise ExportFolderError(
+                f"{COUNTS} line {row.line}: breakdown {row.breakdown} of {row.flow_id} is "
+                f"hidden on line {hiding.line}, so it must have no other row"
+            )
+        for other in group:
+            if other.value == row.value:
+                raise ExportFolderError(f"{COUNTS} line {row.line}: repeats line {other.line}")
+        group.append(row)
+    for (flow_id, breakdown), group in groups.items():
+        totals = groups.get((flow_id, TOTAL))
+        if not totals:
+            raise ExportFolderError(
+                f"{COUNTS} line {group[0].line}: {flow_id} has no row of breakdown {TOTAL}"
+            )
+        if totals[0].suppressed and not group[0].suppressed:
+            raise ExportFolderError(
+                f"{COUNTS} line {group[0].line}: {flow_id} hides its number of responses, "
+                f"so its breakdown {breakdown} must be hidden too"
+            )
 
 
 def _codebook(row: dict[str, str]) -> CodebookRow:
@@ -287,7 +361,6 @@ def _free_text(row: dict[str, str]) -> FreeTextAnswer:
         flow_id=row["flow_id"],
         question_id=row["question_id"],
         lang=row["lang"],
-        month=row["month"],
         text=row["text"],
     )
 

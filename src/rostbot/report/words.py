@@ -50,6 +50,12 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "da": "Svar med egne ord står, som de blev skrevet. Navne, CPR-numre, "
         "telefonnumre og adresser er fjernet og erstattet med et ord i kantet parentes.",
     },
+    "explain_free_text_rule": {
+        "sv": "Svaren på en fråga visas bara när minst {n} personer har skrivit något. "
+        "Svaren står i bokstavsordning.",
+        "da": "Svarene på et spørgsmål vises kun, når mindst {n} personer har skrevet noget. "
+        "Svarene står i alfabetisk rækkefølge.",
+    },
     "explain_tables": {
         "sv": "Under varje diagram finns siffrorna i en tabell.",
         "da": "Under hvert diagram står tallene i en tabel.",
@@ -59,6 +65,11 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "sv": "{total} svar: {complete} hela och {partial} delvis besvarade.",
         "da": "{total} svar: {complete} hele og {partial} delvist besvarede.",
     },
+    "responses_total": {"sv": "{total} svar.", "da": "{total} svar."},
+    "responses_hidden": {
+        "sv": "Antalet svar är dolt för att skydda små grupper.",
+        "da": "Antallet svar er skjult for at beskytte små grupper.",
+    },
     "responses_unknown": {
         "sv": "För {n} svar vet vi inte om de är hela. Formuläret fanns inte med vid exporten.",
         "da": "For {n} svar ved vi ikke, om de er hele. Skemaet var ikke med ved eksporten.",
@@ -67,6 +78,12 @@ WORDS: Final[dict[str, dict[str, str]]] = {
     "language_count": {
         "sv": "Svar på svenska: {sv}. Svar på danska: {da}.",
         "da": "Svar på svensk: {sv}. Svar på dansk: {da}.",
+    },
+    "language_hidden": {
+        "sv": "Vi visar inte hur många som svarade på svenska och på danska. "
+        "Det skyddar små grupper.",
+        "da": "Vi viser ikke, hvor mange der svarede på svensk og på dansk. "
+        "Det beskytter små grupper.",
     },
     "indicators_heading": {"sv": "Resultat", "da": "Resultater"},
     "no_indicators": {
@@ -115,8 +132,12 @@ WORDS: Final[dict[str, dict[str, str]]] = {
     "free_text_heading": {"sv": "Svar med egna ord", "da": "Svar med egne ord"},
     "free_text_count": {"sv": "{count} svar", "da": "{count} svar"},
     "no_free_text": {
-        "sv": "Ingen skrev något med egna ord.",
-        "da": "Ingen skrev noget med egne ord.",
+        "sv": "Det finns inga svar med egna ord att visa.",
+        "da": "Der er ingen svar med egne ord at vise.",
+    },
+    "free_text_too_few": {
+        "sv": "Inga svar visas här: färre än {n} personer skrev något.",
+        "da": "Her vises ingen svar: færre end {n} personer skrev noget.",
     },
     "quarter": {"sv": "kvartal {q} {year}", "da": "{q}. kvartal {year}"},
     "indicator:information": {"sv": "Information", "da": "Information"},
