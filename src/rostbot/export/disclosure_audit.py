@@ -12,9 +12,13 @@ programs over every published sum of `n`, of positive and of negative answers, w
 * indicators of the flow that show the same `n` in every shown cell are taken to have
   the same people (`n` shared by their hidden cells too), as a reader would guess.
 
-A hidden cell is *pinned* when its `n`, its positive count or its negative count takes
-one value in every solution; a pinned negative (or positive) count of 0 means everybody
-answered alike. The audit returns every pinned (cell, quantity) it finds.
+Where the mean rating is published, the sum of ratings is a fourth quantity: it adds up
+like the others and lies between the ratings seen (positive answers at least the lowest
+positive rating, at most 10; negative answers at most the highest negative rating).
+
+A hidden cell is *pinned* when its `n`, its positive count, its negative count or its
+sum of ratings takes one value in every solution; a pinned negative (or positive) count
+of 0 means everybody answered alike. The audit returns every pinned (cell, quantity) it finds.
 
 To save solving, one program per direction first moves all still-unresolved quantities
 at once; quantities that moved are resolved. Each one left is pushed up, then down.
@@ -31,6 +35,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import
 from rostbot.export.disclosure_table import Cell, FlowTable
 
 QUANTITIES = ("n", "positive", "negative")
+RATED = (*QUANTITIES, "rating_sum")  # where the mean rating is published
 INFINITE = np.inf
 
 
@@ -101,6 +106,8 @@ def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _
                 add((indicator, cell, "n"), tally.n)
             add((indicator, cell, "positive"), tally.positive)
             add((indicator, cell, "negative"), tally.negative)
+            if indicator in table.ratings:
+                add((indicator, cell, "rating_sum"), tally.rating_sum)
     size = len(names)
     rows: list[np.ndarray] = []
     lower: list[float] = []
@@ -112,7 +119,7 @@ def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _
     for indicator in group:
         values = table.values[indicator]
         for relation in table.relations:
-            for quantity in QUANTITIES:
+            for quantity in RATED if indicator in table.ratings else QUANTITIES:
                 row = np.zeros(size)
                 constant = 0
                 for cell, sign in [(relation.total, 1), *((p, -1) for p in relation.parts)]:
@@ -152,6 +159,21 @@ def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _
             rows.append(row)
             lower.append(-INFINITE)
             upper.append(0)
+            if indicator in table.ratings:
+                # lowest positive * positive <= rating_sum <= 10 * positive + highest negative
+                # * negative: what the ratings seen allow (a reader knows at least the 0-10)
+                lowest_positive, highest_negative = table.ratings[indicator]
+                rating = index[(indicator, cell, "rating_sum")]
+                row = np.zeros(size)
+                row[rating], row[pos] = 1, -lowest_positive
+                rows.append(row)
+                lower.append(0)
+                upper.append(INFINITE)
+                row = np.zeros(size)
+                row[rating], row[pos], row[neg] = 1, -10, -highest_negative
+                rows.append(row)
+                lower.append(-INFINITE)
+                upper.append(0)
     low = np.array([1.0 if q == "n" else 0.0 for _, _, q in names])
     return _Model(names, np.array(truth, dtype=float), rows, lower, upper, Bounds(low, INFINITE))
 

@@ -12,8 +12,9 @@ indicators (see docs/export.md, "What is protected"):
   same, so it is treated as published whenever that count is.
 
 Every cell holds, per indicator, the number of people `n`, and of their counted answers
-the positive ones `positive` and the others `negative`. Each of the three adds up along
-every sum above. Cells with nobody have no row: a reader knows they hold 0.
+the positive ones `positive` and the others `negative`, and where the mean rating is
+published, the sum of ratings `rating_sum`. Each adds up along every sum above. Cells
+with nobody have no row: a reader knows they hold 0.
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ class FlowTable:
     values: dict[str, dict[Cell, Tally]] = field(default_factory=dict)
     most_answers: dict[str, int] = field(default_factory=dict)  # per person, per indicator
     relations: list[Relation] = field(default_factory=list)
+    # indicators whose mean rating is published: (lowest positive, highest negative rating)
+    ratings: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def cells(self) -> list[Cell]:
@@ -113,9 +116,10 @@ def build_table(
     flow_id: str,
     finest: Mapping[str, Mapping[tuple[str, str, str], Tally]],
     most_answers: Mapping[str, int],
+    ratings: Mapping[str, tuple[int, int]] | None = None,
 ) -> FlowTable:
     """Add (unit, provider, month) tallies of each indicator up into the published cells."""
-    table = FlowTable(flow_id, most_answers=dict(most_answers))
+    table = FlowTable(flow_id, most_answers=dict(most_answers), ratings=dict(ratings or {}))
     for indicator, cells in finest.items():
         published = table.values[indicator] = {}
         for (unit, provider, month), one in cells.items():

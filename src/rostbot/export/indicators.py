@@ -50,6 +50,19 @@ class FlowTally:
     finest: dict[str, dict[tuple[str, str, str], Tally]] = field(default_factory=dict)
     most_answers: dict[str, int] = field(default_factory=dict)
     only_ratings: dict[str, bool] = field(default_factory=dict)
+    lowest_positive: dict[str, int] = field(default_factory=dict)  # rating, per indicator
+    highest_negative: dict[str, int] = field(default_factory=dict)
+
+    def ratings(self) -> dict[str, tuple[int, int]]:
+        """(lowest positive, highest negative) rating of indicators with a published mean."""
+        return {
+            indicator: (
+                self.lowest_positive.get(indicator, 10),
+                self.highest_negative.get(indicator, 0),
+            )
+            for indicator in self.finest
+            if self.only_ratings.get(indicator, True)
+        }
 
 
 @dataclass(frozen=True)
@@ -117,8 +130,14 @@ def tally(answers: Iterable[CountedAnswer]) -> dict[str, FlowTally]:
         cell.answers += 1
         cell.positive += a.positive
         cell.rating_sum += a.rating or 0
-        if a.question_type != "rating_0_10":
+        if a.question_type != "rating_0_10" or a.rating is None:
             flow.only_ratings[a.indicator] = False
+        elif a.positive:
+            low = flow.lowest_positive.get(a.indicator, a.rating)
+            flow.lowest_positive[a.indicator] = min(low, a.rating)
+        else:
+            high = flow.highest_negative.get(a.indicator, a.rating)
+            flow.highest_negative[a.indicator] = max(high, a.rating)
     return flows
 
 
@@ -127,7 +146,7 @@ def publish(flows: dict[str, FlowTally], min_group: int) -> Publication:
     rows: list[IndicatorRow] = []
     total_hidden: dict[str, bool] = {}
     for flow_id, flow in sorted(flows.items()):
-        table = build_table(flow_id, flow.finest, flow.most_answers)
+        table = build_table(flow_id, flow.finest, flow.most_answers, flow.ratings())
         hidden = choose_hidden(table, min_group)
         root = (TOTAL, TOTAL, ALL_TIME)
         total_hidden[flow_id] = root in hidden or table.largest_n(root) < min_group

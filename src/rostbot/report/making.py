@@ -35,7 +35,9 @@ def make_report(
 ) -> ReportSummary:
     """Write the report for `export_dir` to `out`; `flows_dir` None means ./flows if present.
 
-    `min_group` defaults to the threshold the export recorded, else 5.
+    `min_group` defaults to the threshold the export recorded, else 5. A lower value than
+    the export's changes nothing the export hid, so the export's is used then: the page
+    says "fewer than N" with the N that was applied.
     """
     if lang not in REPORT_LANGUAGES:
         raise ReportError(f"--lang must be one of {', '.join(REPORT_LANGUAGES)}")
@@ -44,13 +46,15 @@ def make_report(
     if not out.parent.is_dir():  # before the work, not after it
         raise ReportError(f"cannot write {out}: the folder {out.parent} does not exist")
     export = read_export_folder(export_dir)
-    threshold = min_group or export.min_group or DEFAULT_MIN_GROUP
+    threshold = max(min_group or 0, export.min_group or 0) or DEFAULT_MIN_GROUP
     content = build_content(export, _flows(flows_dir), Words(lang), threshold)
     _write(out, render_page(content))
     return ReportSummary(
         flows=len(content.flows),
         indicators=sum(len(flow.indicators) for flow in content.flows),
-        free_text_answers=len(export.free_text),
+        free_text_answers=sum(
+            len(group.answers) for flow in content.flows for group in flow.free_text
+        ),
         min_group=threshold,
     )
 
