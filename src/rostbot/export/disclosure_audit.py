@@ -30,9 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
 
 from rostbot.export.disclosure_table import Cell, FlowTable
+from rostbot.export.integer_program import minimise
 
 QUANTITIES = ("n", "positive", "negative")
 RATED = (*QUANTITIES, "rating_sum")  # where the mean rating is published
@@ -58,7 +58,7 @@ class _Model:
     rows: list[np.ndarray]
     lower: list[float]
     upper: list[float]
-    bounds: Bounds
+    low: np.ndarray  # least value of each unknown
 
 
 def audit(table: FlowTable, hidden: frozenset[Cell]) -> list[Pinned]:
@@ -175,7 +175,7 @@ def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _
                 lower.append(-INFINITE)
                 upper.append(0)
     low = np.array([1.0 if q == "n" else 0.0 for _, _, q in names])
-    return _Model(names, np.array(truth, dtype=float), rows, lower, upper, Bounds(low, INFINITE))
+    return _Model(names, np.array(truth, dtype=float), rows, lower, upper, low)
 
 
 def _value(tally: object, quantity: str) -> int:
@@ -184,19 +184,10 @@ def _value(tally: object, quantity: str) -> int:
 
 def _solve(model: _Model, objective: np.ndarray) -> np.ndarray | None:
     """An optimal solution (minimising `objective`), or None when unbounded."""
-    result = milp(
-        objective,
-        integrality=np.ones(len(model.names)),
-        bounds=model.bounds,
-        constraints=LinearConstraint(np.array(model.rows), model.lower, model.upper)
-        if model.rows
-        else (),
-    )
-    if result.status == 0:
-        return np.asarray(result.x)
-    if result.status == 3 or (result.status == 4 and "unbounded" in str(result.message).lower()):
-        return None
-    raise RuntimeError(f"disclosure audit: the solver failed ({result.message})")
+    solution = minimise(objective, model.low, INFINITE, model.rows, model.lower, model.upper)
+    if solution.status == "infeasible":
+        raise RuntimeError("disclosure audit: the true table does not fit its own sums")
+    return solution.x
 
 
 def _truth_fits(model: _Model) -> bool:

@@ -18,10 +18,10 @@ indicator answered by the same people.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
 
 from rostbot.export.disclosure_audit import audit
 from rostbot.export.disclosure_table import Cell, FlowTable
+from rostbot.export.integer_program import minimise
 
 ROUNDS = 60
 
@@ -92,12 +92,7 @@ def _around(table: FlowTable, cell: Cell, hidden: frozenset[Cell]) -> set[Cell]:
 def _solve(
     cost: np.ndarray, low: np.ndarray, rows: list[np.ndarray], lower: list[float]
 ) -> list[int] | None:
-    result = milp(
-        cost,
-        integrality=np.ones(len(cost)),
-        bounds=Bounds(low, np.ones(len(cost))),
-        constraints=LinearConstraint(np.array(rows), lower, np.inf) if rows else (),
-    )
-    if result.status != 0:
+    solution = minimise(cost, low, np.ones(len(cost)), rows, lower, np.inf)
+    if solution.x is None:
         return None
-    return [i for i, x in enumerate(result.x) if x > 0.5]
+    return [i for i, x in enumerate(solution.x) if x > 0.5]
