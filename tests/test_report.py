@@ -23,7 +23,16 @@ import pytest
 
 from rostbot.report.errors import ReportError
 from rostbot.report.making import make_report
-from test_report_folder import INCOME, MEETING, ExportSpec, cell, write_export_folder
+from test_report_folder import (
+    ANALYSTS_ONLY,
+    INCOME,
+    MEETING,
+    ExportSpec,
+    cell,
+    count,
+    hide_counts,
+    write_export_folder,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 FLOWS = REPO / "flows"
@@ -259,28 +268,38 @@ def test_counts_without_positive_answers_get_a_table_and_no_chart(pages: dict[st
 # ---------------------------------------------------------------- free text
 
 
-def test_free_text_is_grouped_under_its_question(pages: dict[str, str]) -> None:
-    page = parse(pages["sv"])
-    income = page.one("body").all("section")
-    income_flow = next(s for s in income if s.attrs.get("id") == f"flow-{INCOME}")
-    better = section_of(income_flow, "Vad kunde vi ha gjort bättre?")
+def flow_section(page: Node, flow_id: str) -> Node:
+    return next(s for s in page.all("section") if s.attrs.get("id") == f"flow-{flow_id}")
+
+
+def test_free_text_is_grouped_under_its_question_in_the_order_of_its_text(
+    pages: dict[str, str],
+) -> None:
+    better = section_of(flow_section(parse(pages["sv"]), INCOME), "Vad kunde vi ha gjort bättre?")
     answers = [li.text() for li in better.one("ul").all("li")]
     assert answers == [
-        "Svara snabbare i telefon.",
+        "Bra bemötande! <script>alert(1)</script> & mer",
         "Min sagsbehandler [navn] var god.",
         "Ring mig inte på [telefonnummer] igen.",
+        "Svar hurtigere på mails.",
+        "Svara snabbare i telefon.",
     ]
-    assert "3 svar" in better.text()
+    assert "5 svar" in better.text()
     languages = [li.attrs.get("lang") for li in better.one("ul").all("li")]
-    assert languages == ["sv", "da", "sv"]
+    assert languages == ["sv", "da", "sv", "da", "sv"]
     marks = [span.text() for span in better.all("span") if span.attrs["class"] == "scrubbed"]
     assert marks == ["[navn]", "[telefonnummer]"]
 
-    meeting_flow = next(s for s in income if s.attrs.get("id") == f"flow-{MEETING}")
-    comment = section_of(meeting_flow, "Vill du säga något mer om mötet?")
-    assert [li.text() for li in comment.one("ul").all("li")] == [
-        "Bra fika! <script>alert(1)</script> & mer"
-    ]
+
+def test_free_text_is_ordered_by_text_whatever_the_order_in_the_file(tmp_path: Path) -> None:
+    spec = ExportSpec()
+    spec.free_text.reverse()
+    export = write_export_folder(tmp_path / "export", spec)
+    make_report(export, tmp_path / "r.html", lang="sv", flows_dir=FLOWS)
+    page = parse((tmp_path / "r.html").read_text())
+    better = section_of(page, "Vad kunde vi ha gjort bättre?")
+    answers = [li.text() for li in better.one("ul").all("li")]
+    assert answers == sorted(answers) and len(answers) == 5
 
 
 def test_an_answer_cannot_add_markup_to_the_page(pages: dict[str, str]) -> None:
@@ -288,26 +307,103 @@ def test_an_answer_cannot_add_markup_to_the_page(pages: dict[str, str]) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; mer" in pages["sv"]
 
 
+def test_a_question_without_rows_says_fewer_than_the_minimum_wrote(pages: dict[str, str]) -> None:
+    # No rows means fewer than min_group wrote something, perhaps nobody: the page says
+    # exactly that, not that nobody wrote.
+    for lang, question, sentence in [
+        ("sv", "Vill du säga något mer om mötet?", "Inga svar visas här: färre än 5 personer "
+         "skrev något."),
+        ("da", "Vil du sige mere om mødet?", "Her vises ingen svar: færre end 5 personer "
+         "skrev noget."),
+    ]:  # fmt: skip
+        comment = section_of(flow_section(parse(pages[lang]), MEETING), question)
+        assert comment.all("ul") == []
+        assert sentence in comment.text()
+    assert "Ingen skrev" not in pages["sv"] and "Ingen skrev" not in pages["da"]
+    explained = section_of(parse(pages["sv"]), "Så läser du rapporten", "h2").text()
+    assert "Svaren på en fråga visas bara när minst 5 personer har skrivit något." in explained
+
+
+def test_the_analysts_working_files_never_reach_the_page(pages: dict[str, str]) -> None:
+    assert ANALYSTS_ONLY not in pages["sv"] and ANALYSTS_ONLY not in pages["da"]
+    assert "r0001" not in pages["sv"]
+
+
+# ---------------------------------------------------------------- response counts
+
+
+def test_responses_are_counted_by_status_language_and_version(pages: dict[str, str]) -> None:
+    sv = flow_section(parse(pages["sv"]), INCOME)
+    assert "40 svar: 35 hela och 5 delvis besvarade." in sv.text()
+    assert "Svar på svenska: 32. Svar på danska: 8." in sv.text()
+    assert "Version 1, 2" in sv.text()
+    assert "vet vi inte" not in sv.text()
+    da = flow_section(parse(pages["da"]), INCOME)
+    assert "40 svar: 35 hele og 5 delvist besvarede." in da.text()
+    assert "Svar på svensk: 32. Svar på dansk: 8." in da.text()
+
+
 def test_responses_whose_flow_was_missing_at_export_are_counted_apart(tmp_path: Path) -> None:
     spec = ExportSpec()
-    for row in spec.responses[:3]:
-        row["status"] = "unknown"
+    spec.counts[1]["n"] = "30"
+    spec.counts.insert(3, count(INCOME, "status", "unknown", 5))
     export = write_export_folder(tmp_path / "export", spec)
     make_report(export, tmp_path / "r.html", lang="sv", flows_dir=FLOWS)
     text = parse((tmp_path / "r.html").read_text()).text()
-    assert "40 svar: 33 hela och 4 delvis besvarade." in text
-    assert "För 3 svar vet vi inte om de är hela." in text
+    assert "40 svar: 30 hela och 5 delvis besvarade." in text
+    assert "För 5 svar vet vi inte om de är hela." in text
 
 
-def test_a_question_nobody_wrote_anything_to_says_so(tmp_path: Path) -> None:
+def responses_text(page: Node, flow_id: str) -> str:
+    """The paragraphs under the flow's "Antal svar" heading."""
+    section = flow_section(page, flow_id)
+    return " ".join(p.text() for p in section.all("p") if p.attrs.get("class") == "responses")
+
+
+def test_a_hidden_breakdown_of_languages_is_said_to_be_hidden(pages: dict[str, str]) -> None:
+    # The meeting's split by language is hidden in the crafted export (7 and 2).
+    sv = responses_text(parse(pages["sv"]), MEETING)
+    assert sv == (
+        "9 svar: 9 hela och 0 delvis besvarade. Vi visar inte hur många som svarade på "
+        "svenska och på danska. Det skyddar små grupper."
+    )
+    da = responses_text(parse(pages["da"]), MEETING)
+    assert "Vi viser ikke, hvor mange der svarede på svensk og på dansk." in da
+    assert "Svar på dansk" not in da
+
+
+def test_a_hidden_breakdown_of_statuses_shows_only_the_total(tmp_path: Path) -> None:
     spec = ExportSpec()
-    spec.free_text = [t for t in spec.free_text if t[0] != MEETING]
+    hide_counts(spec, INCOME, "status", "flow_version")
     export = write_export_folder(tmp_path / "export", spec)
-    make_report(export, tmp_path / "r.html", lang="da", flows_dir=FLOWS)
+    make_report(export, tmp_path / "r.html", lang="sv", flows_dir=FLOWS)
     page = parse((tmp_path / "r.html").read_text())
-    comment = section_of(page, "Vil du sige mere om mødet?")
-    assert comment.all("ul") == []
-    assert "Ingen skrev noget med egne ord." in comment.text()
+    assert responses_text(page, INCOME) == "40 svar. Svar på svenska: 32. Svar på danska: 8."
+    meta = flow_section(page, INCOME).all("p")[0]
+    assert meta.text() == INCOME  # no version list when the versions are hidden
+
+
+def test_a_hidden_total_is_said_to_be_hidden_and_is_never_zero(tmp_path: Path) -> None:
+    spec = ExportSpec()
+    hide_counts(spec, MEETING, "all")
+    export = write_export_folder(tmp_path / "export", spec)
+    for lang, sentence in [
+        ("sv", "Antalet svar är dolt för att skydda små grupper."),
+        ("da", "Antallet svar er skjult for at beskytte små grupper."),
+    ]:
+        make_report(export, tmp_path / f"{lang}.html", lang=lang, flows_dir=FLOWS)
+        page = parse((tmp_path / f"{lang}.html").read_text())
+        assert responses_text(page, MEETING) == sentence  # nothing else: no number at all
+        assert not re.search(r"\d", responses_text(page, MEETING))
+        assert "Version" not in flow_section(page, MEETING).all("p")[0].text()
+        assert responses_text(page, INCOME).startswith("40 svar")
+
+
+def test_the_period_comes_from_the_months_of_the_indicators(pages: dict[str, str]) -> None:
+    # The first and last month with answers: January (shown) to May (hidden) 2026.
+    assert parse(pages["sv"]).one("header").all("p")[1].text() == (
+        "Svaren kom in från januari 2026 till maj 2026."
+    )
 
 
 # ---------------------------------------------------------------- languages and structure
@@ -322,8 +418,8 @@ def test_each_language_gets_its_own_words(pages: dict[str, str]) -> None:
     flows_da = [h.text() for h in da.all("h2")][2:]
     assert flows_sv == ["Efter ekonomiskt bistånd", "Om mötet"]  # titles from flows/*.yaml
     assert flows_da == ["Efter kontanthjælp", "Om mødet"]
-    assert "40 svar: 36 hela och 4 delvis besvarade." in sv.text()
-    assert "40 svar: 36 hele og 4 delvist besvarede." in da.text()
+    assert "40 svar: 35 hela och 5 delvis besvarade." in sv.text()
+    assert "40 svar: 35 hele og 5 delvist besvarede." in da.text()
     assert "Fik du at vide, hvad du kunne få hjælp til?" in da.text()  # from the codebook
     assert "Fick du veta" not in da.text() and "Fik du at vide" not in sv.text()
 
@@ -372,12 +468,54 @@ def test_a_group_smaller_than_min_group_is_refused_not_hidden(
     assert not (tmp_path / "r.html").exists()
 
 
+def _without_small_indicator_cells(spec: ExportSpec, smallest: int) -> None:
+    spec.indicators = [c for c in spec.indicators if not c["n"] or int(c["n"]) >= smallest]
+
+
+def test_counts_of_a_group_smaller_than_min_group_are_refused(tmp_path: Path) -> None:
+    spec = ExportSpec()
+    _without_small_indicator_cells(spec, 10)
+    export = write_export_folder(tmp_path / "export", spec)
+    with pytest.raises(ReportError) as caught:
+        make_report(export, tmp_path / "r.html", lang="sv", min_group=10, flows_dir=FLOWS)
+    assert str(caught.value) == (
+        "counts.csv line 4 shows a group of 5 responses, fewer than --min-group 10; "
+        "export again with --min-group 10"
+    )
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_free_text_from_fewer_writers_than_min_group_is_refused(tmp_path: Path) -> None:
+    spec = ExportSpec()
+    _without_small_indicator_cells(spec, 6)
+    hide_counts(spec, INCOME, "status")  # 5 partial
+    export = write_export_folder(tmp_path / "export", spec)
+    with pytest.raises(ReportError) as caught:
+        make_report(export, tmp_path / "r.html", lang="sv", min_group=6, flows_dir=FLOWS)
+    assert "free_text_seminar.csv shows 5 answers to income_support_followup what_better, " in (
+        str(caught.value)
+    )
+    assert "fewer than --min-group 6" in str(caught.value)
+
+
 def test_the_export_threshold_is_the_default_threshold(tmp_path: Path) -> None:
     spec = ExportSpec(min_group=3)
     spec.indicators.append(cell(MEETING, "treatment", "frukost", "", "year", "2026", 4, 0.75))
     export = write_export_folder(tmp_path / "export", spec)
     make_report(export, tmp_path / "r.html", lang="sv", flows_dir=FLOWS)
-    assert "färre än 3 svar" in (tmp_path / "r.html").read_text()
+    html = (tmp_path / "r.html").read_text()
+    assert "färre än 3 svar" in html
+    assert "färre än 3 personer skrev något" in html
+
+
+def test_a_lower_threshold_than_the_export_used_says_what_the_export_hid(
+    export_dir: Path, tmp_path: Path
+) -> None:
+    # The export hid groups under 5; saying "fewer than 3" would not be true.
+    summary = make_report(export_dir, tmp_path / "r.html", lang="sv", min_group=3)
+    assert summary.min_group == 5
+    html = (tmp_path / "r.html").read_text()
+    assert "färre än 5 personer skrev något" in html and "färre än 3" not in html
 
 
 # ---------------------------------------------------------------- the command
@@ -404,14 +542,14 @@ def test_the_command_writes_the_report_and_says_so_in_one_line(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "report: r.html (2 flow(s), 4 indicator(s), 4 free-text answer(s), groups under 5 hidden)"
+        "report: r.html (2 flow(s), 4 indicator(s), 5 free-text answer(s), groups under 5 hidden)"
     ]
     assert parse((tmp_path / "r.html").read_text()).one("h1").text().startswith("Materiale")
 
 
 def _tampered(tmp_path: Path) -> Path:
     export = write_export_folder(tmp_path / "tampered")
-    path = export / "free_text.csv"
+    path = export / "free_text_seminar.csv"
     path.write_text(path.read_text().replace("snabbare", "långsammare"))
     return export
 
@@ -420,7 +558,10 @@ def _tampered(tmp_path: Path) -> Path:
     ("args", "reason"),
     [
         (["nowhere", "--lang", "sv"], "rostbot: nowhere is not a folder"),
-        (["tampered", "--lang", "sv"], "rostbot: free_text.csv does not match its SHA-256"),
+        (
+            ["tampered", "--lang", "sv"],
+            "rostbot: free_text_seminar.csv does not match its SHA-256",
+        ),
         (["export", "--lang", "en"], "rostbot: argument --lang: invalid choice: 'en'"),
         (["export", "--lang", "sv", "--min-group", "0"], "--min-group must be 1 or more"),
         (["export", "--lang", "sv", "--flows", "nowhere"], "--flows nowhere is not a folder"),

@@ -5,6 +5,7 @@ bot, the analyst runs the real `rostbot export` with the private key, then
 from __future__ import annotations
 
 import asyncio
+import csv
 import os
 import subprocess
 import sys
@@ -88,17 +89,32 @@ async def test_answers_given_in_the_chat_reach_the_seminar_report_with_small_gro
 
     page = parse((tmp_path / "report.html").read_text(encoding="utf-8"))
     assert [h.text() for h in page.all("h2")][2:] == ["Om mötet"]
-    assert "6 svar: 6 hela och 0 delvis besvarade." in page.text()
 
-    # frukost-b has 2 people, below 3: hidden; frukost-a must then be hidden too, or the
-    # total would give frukost-b away. The total of 6 is shown.
+    # frukost-b has 2 people, below 3: hidden. Then frukost-a or the total must be hidden
+    # too, or the total minus frukost-a would give frukost-b away; the export picks which.
     information = section_of(page, "Information")
     per_unit: Figure = next(f for f in figures(information) if f.caption == "Per enhet, 2026")
-    assert per_unit.rows["frukost-a"][0].startswith("Dolt")
     assert per_unit.rows["frukost-b"][0].startswith("Dolt")
-    assert per_unit.rows["Alla"][0] == "6"
+    hidden = [name for name in ("frukost-a", "Alla") if per_unit.rows[name][0].startswith("Dolt")]
+    assert hidden, per_unit.rows
 
+    # The number of responses is what the export's counts.csv says, and a hidden one is
+    # said to be hidden, never shown as a number.
+    counted = (tmp_path / "export" / "counts.csv").read_text(encoding="utf-8").splitlines()
+    total = next(r for r in csv.DictReader(counted) if r["breakdown"] == "all")
+    counts = " ".join(p.text() for p in page.all("p") if p.attrs.get("class") == "responses")
+    if total["suppressed"] == "true":
+        assert counts == "Antalet svar är dolt för att skydda små grupper."
+    else:
+        assert counts.startswith(f"{total['n']} svar")
+
+    # Six people wrote a comment, at least the three needed: shown, in the order of text.
     comments = section_of(page, "Är det något mer du vill säga om mötet?")
     answers = [li.text() for li in comments.one("ul").all("li")]
-    assert sorted(answers) == [f"Bra möte {i}. Ring mig på [phone]" for i in range(6)]
-    assert "070-123" not in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert answers == [f"Bra möte {i}. Ring mig på [phone]" for i in range(6)]
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "070-123" not in html
+    # Only files to publish were read: nothing row-level (no response ids) on the page.
+    rows = (tmp_path / "export" / "responses.csv").read_text(encoding="utf-8").splitlines()
+    ids = [row["response"] for row in csv.DictReader(rows)]
+    assert len(ids) == 6 and not any(response_id in html for response_id in ids)

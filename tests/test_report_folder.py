@@ -3,9 +3,11 @@ report refuses a folder that is incomplete, changed after the export, or malform
 
 `write_export_folder` writes a small folder in the contract of docs/export.md (two
 flows, three units, two providers and "no provider", suppressed cells, a month
-without answers, free text with scrubbed parts), with a manifest holding the
-SHA-256 of every file. Other report tests build on it, so they do not depend on
-the exporter.
+without answers, response counts with a hidden breakdown, free text with scrubbed
+parts and a question with too few writers), with a manifest holding the SHA-256 and
+sharing of every file. Beside the files to publish it writes the analysts' working
+files, which the report must never need. Other report tests build on it, so they do
+not depend on the exporter.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pytest
 
 from rostbot.report.export_folder import (
     CODEBOOK_COLUMNS,
+    COUNT_COLUMNS,
     FREE_TEXT_COLUMNS,
     INDICATOR_COLUMNS,
     ExportFolderError,
@@ -30,18 +33,10 @@ from rostbot.report.export_folder import (
 
 INCOME = "income_support_followup"
 MEETING = "meeting_feedback"
-RESPONSE_COLUMNS = [
-    "response",
-    "flow_id",
-    "flow_version",
-    "lang",
-    "unit",
-    "provider",
-    "month",
-    "status",
-    f"{INCOME}.info_clear",
-    f"{INCOME}.what_better",
-]
+# The analysts' working files: row-level, never published, never read by the report.
+ANALYSTS_RESPONSE_COLUMNS = ["response", "flow_id", "flow_version", "lang", "unit", "month"]
+ANALYSTS_FREE_TEXT_COLUMNS = ["response", "flow_id", "question_id", "lang", "month", "text"]
+ANALYSTS_ONLY = "Bara för analytikerna"  # a text that must never reach the report
 
 Row = dict[str, str]
 
@@ -151,46 +146,53 @@ def _codebook_rows() -> list[Row]:
     return rows
 
 
+# free_text_seminar.csv: (flow, question, lang, text), ordered by flow, question, text.
+# Five people wrote to what_better (shown, as min_group is 5); fewer wrote to the
+# meeting's comment question, so it has no rows.
 FREE_TEXT = [
-    # (flow, question, lang, month, text)
-    (INCOME, "what_better", "sv", "2026-01", "Svara snabbare i telefon."),
-    (INCOME, "what_better", "da", "2026-02", "Min sagsbehandler [navn] var god."),
-    (INCOME, "what_better", "sv", "2026-02", "Ring mig inte på [telefonnummer] igen."),
-    (MEETING, "comment", "sv", "2026-03", "Bra fika! <script>alert(1)</script> & mer"),
+    (INCOME, "what_better", "sv", "Bra bemötande! <script>alert(1)</script> & mer"),
+    (INCOME, "what_better", "da", "Min sagsbehandler [navn] var god."),
+    (INCOME, "what_better", "sv", "Ring mig inte på [telefonnummer] igen."),
+    (INCOME, "what_better", "da", "Svar hurtigere på mails."),
+    (INCOME, "what_better", "sv", "Svara snabbare i telefon."),
 ]
 
 
-def _responses() -> list[Row]:
-    rows: list[Row] = []
-    plan = [  # (flow, unit, provider, month, lang, status, count)
-        (INCOME, "norr", "hvb-1", "2026-01", "sv", "complete", 9),
-        (INCOME, "soder", "hvb-2", "2026-01", "sv", "complete", 6),
-        (INCOME, "norr", "hvb-1", "2026-02", "da", "complete", 8),
-        (INCOME, "soder", "hvb-1", "2026-02", "sv", "partial", 4),
-        (INCOME, "vaster", "", "2026-04", "sv", "complete", 3),
-        (INCOME, "norr", "hvb-2", "2026-05", "sv", "complete", 10),
-        (MEETING, "frukost", "", "2026-03", "sv", "complete", 9),
+def count(flow: str, breakdown: str, value: str = "", n: int | None = None) -> Row:
+    """One counts.csv row; no n means a hidden count (and then no value is named)."""
+    return {
+        "flow_id": flow,
+        "breakdown": breakdown,
+        "value": value,
+        "n": "" if n is None else str(n),
+        "suppressed": "true" if n is None else "false",
+    }
+
+
+def _count_rows() -> list[Row]:
+    return [
+        count(INCOME, "all", n=40),
+        count(INCOME, "status", "complete", 35),
+        count(INCOME, "status", "partial", 5),
+        count(INCOME, "lang", "sv", 32),
+        count(INCOME, "lang", "da", 8),
+        count(INCOME, "flow_version", "1", 28),
+        count(INCOME, "flow_version", "2", 12),
+        count(MEETING, "all", n=9),
+        count(MEETING, "status", "complete", 9),
+        count(MEETING, "lang"),  # 7 in Swedish and 2 in Danish: hidden
+        count(MEETING, "flow_version", "1", 9),
     ]
-    number = 0
-    for flow, unit, provider, month, lang, status, amount in plan:
-        for _ in range(amount):
-            number += 1
-            row = dict.fromkeys(RESPONSE_COLUMNS, "")
-            row.update(
-                response=f"r{number:04d}",
-                flow_id=flow,
-                flow_version="1",
-                lang=lang,
-                unit=unit,
-                provider=provider,
-                month=month,
-                status=status,
-            )
-            if flow == INCOME:
-                row[f"{INCOME}.info_clear"] = "fully" if number % 3 else "(skipped)"
-                row[f"{INCOME}.what_better"] = "(text)"
-            rows.append(row)
-    return rows
+
+
+def hide_counts(spec: ExportSpec, flow: str, *breakdowns: str) -> None:
+    """Hide breakdowns of a flow (or, with `all`, everything) the way the export does."""
+    if "all" in breakdowns:
+        breakdowns = ("all", "status", "lang", "flow_version")
+    rows = [r for r in spec.counts if r["flow_id"] != flow or r["breakdown"] not in breakdowns]
+    rows += [count(flow, breakdown) for breakdown in breakdowns]
+    order = ("all", "status", "lang", "flow_version")
+    spec.counts = sorted(rows, key=lambda r: (r["flow_id"], order.index(r["breakdown"])))
 
 
 def _csv(columns: Iterable[str], rows: Iterable[Mapping[str, str]]) -> bytes:
@@ -201,16 +203,36 @@ def _csv(columns: Iterable[str], rows: Iterable[Mapping[str, str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _analysts_files() -> dict[str, bytes]:
+    """A stand-in for responses.csv and free_text.csv: row-level, for analysts only."""
+    responses = [
+        dict(zip(ANALYSTS_RESPONSE_COLUMNS, values, strict=True))
+        for values in [
+            ("r0001", INCOME, "1", "sv", "norr", "2026-01"),
+            ("r0002", MEETING, "1", "da", "frukost", "2026-03"),
+        ]
+    ]
+    free_text = [
+        dict(zip(ANALYSTS_FREE_TEXT_COLUMNS, values, strict=True))
+        for values in [("r0002", MEETING, "comment", "da", "2026-03", ANALYSTS_ONLY)]
+    ]
+    return {
+        "responses.csv": _csv(ANALYSTS_RESPONSE_COLUMNS, responses),
+        "free_text.csv": _csv(ANALYSTS_FREE_TEXT_COLUMNS, free_text),
+    }
+
+
 @dataclass
 class ExportSpec:
     """What goes into a crafted folder; tests change a field to craft a case."""
 
-    responses: list[Row] = field(default_factory=_responses)
+    counts: list[Row] = field(default_factory=_count_rows)
     codebook: list[Row] = field(default_factory=_codebook_rows)
-    free_text: list[tuple[str, str, str, str, str]] = field(default_factory=lambda: FREE_TEXT)
+    free_text: list[tuple[str, str, str, str]] = field(default_factory=lambda: list(FREE_TEXT))
     indicators: list[Row] = field(default_factory=_indicator_rows)
     indicator_columns: tuple[str, ...] = INDICATOR_COLUMNS
     min_group: int | None = 5
+    analysts_files: bool = True
 
 
 def write_export_folder(directory: Path, spec: ExportSpec | None = None) -> Path:
@@ -218,27 +240,40 @@ def write_export_folder(directory: Path, spec: ExportSpec | None = None) -> Path
     spec = spec or ExportSpec()
     directory.mkdir(parents=True, exist_ok=True)
     free_text_rows = [
-        dict(zip(FREE_TEXT_COLUMNS, (f"t{i}", *values), strict=True))
-        for i, values in enumerate(spec.free_text)
+        dict(zip(FREE_TEXT_COLUMNS, values, strict=True)) for values in spec.free_text
     ]
     files = {
-        "responses.csv": _csv(RESPONSE_COLUMNS, spec.responses),
+        "counts.csv": _csv(COUNT_COLUMNS, spec.counts),
         "codebook.csv": _csv(CODEBOOK_COLUMNS, spec.codebook),
-        "free_text.csv": _csv(FREE_TEXT_COLUMNS, free_text_rows),
+        "free_text_seminar.csv": _csv(FREE_TEXT_COLUMNS, free_text_rows),
         "indicators.csv": _csv(spec.indicator_columns, spec.indicators),
     }
+    share = dict.fromkeys(files, "publish")
+    if spec.analysts_files:
+        analysts = _analysts_files()
+        files.update(analysts)
+        share.update(dict.fromkeys(analysts, "analysts"))
     for name, content in files.items():
         (directory / name).write_bytes(content)
-    months = sorted(r["month"] for r in spec.responses)
+    months = sorted(r["period"] for r in spec.indicators if r.get("period_type") == "month")
     manifest: dict[str, object] = {
         "format": "rostbot-export/1",
         "software": "rostbot 0.1.0",
         "written_at": "2026-06-01T08:00:00Z",
         "key_ids": ["3f9a0c51d2e47b86"],
         "time_range": {"first_month": months[0], "last_month": months[-1]} if months else {},
-        "counts": {"responses": len(spec.responses), "free_text": len(spec.free_text)},
+        "counts": {
+            "responses": 49,
+            "free_text": 6,
+            "indicator_cells": len(spec.indicators),
+            "indicator_cells_hidden": sum(r.get("suppressed") == "true" for r in spec.indicators),
+        },
         "files": {
-            name: {"sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
+            name: {
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "bytes": len(content),
+                "share": share[name],
+            }
             for name, content in files.items()
         },
     }
@@ -254,12 +289,44 @@ def write_export_folder(directory: Path, spec: ExportSpec | None = None) -> Path
 def test_a_whole_folder_is_read_with_every_row(tmp_path: Path) -> None:
     folder = read_export_folder(write_export_folder(tmp_path / "export"))
     spec = ExportSpec()
-    assert len(folder.responses) == len(spec.responses)
+    assert len(folder.counts) == len(spec.counts)
     assert len(folder.indicators) == len(spec.indicators)
     assert [a.text for a in folder.free_text] == [t[-1] for t in FREE_TEXT]
     assert folder.min_group == 5
     hidden = [c for c in folder.indicators if c.suppressed]
     assert hidden and all((c.n, c.positive_share, c.mean) == (None, None, None) for c in hidden)
+
+
+def test_counts_are_read_with_hidden_counts_left_empty(tmp_path: Path) -> None:
+    spec = ExportSpec()
+    hide_counts(spec, MEETING, "all")
+    folder = read_export_folder(write_export_folder(tmp_path / "export", spec))
+    total = folder.counts[0]
+    assert (total.flow_id, total.breakdown, total.value, total.n, total.suppressed) == (
+        INCOME,
+        "all",
+        "",
+        40,
+        False,
+    )
+    assert total.line == 2
+    meeting = [c for c in folder.counts if c.flow_id == MEETING]
+    assert [c.breakdown for c in meeting] == ["all", "status", "lang", "flow_version"]
+    assert all(c.suppressed and c.n is None and c.value == "" for c in meeting)
+
+
+def test_the_analysts_files_are_neither_needed_nor_read(tmp_path: Path) -> None:
+    export = write_export_folder(tmp_path / "export")
+    # Spoilt, then gone and unlisted: the report never opens them.
+    (export / "responses.csv").write_text("not,what,the,manifest,says\n")
+    folder = read_export_folder(export)
+    assert ANALYSTS_ONLY not in {a.text for a in folder.free_text}
+
+    export = write_export_folder(tmp_path / "published", ExportSpec(analysts_files=False))
+    manifest = json.loads((export / "manifest.json").read_text())
+    assert not {"responses.csv", "free_text.csv"} & set(manifest["files"])
+    assert not (export / "responses.csv").exists() and not (export / "free_text.csv").exists()
+    assert len(read_export_folder(export).counts) == len(ExportSpec().counts)
 
 
 # ---------------------------------------------------------------- what it refuses, in one line
@@ -273,15 +340,27 @@ def _refusal(directory: Path) -> str:
     return message
 
 
-def test_a_file_changed_after_the_export_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "before", "after"),
+    [
+        ("indicators.csv", b"0.65", b"0.95"),
+        ("counts.csv", b"all,,40,", b"all,,41,"),
+        ("free_text_seminar.csv", b"snabbare", b"gladare"),
+    ],
+)
+def test_a_file_changed_after_the_export_is_refused(
+    tmp_path: Path, name: str, before: bytes, after: bytes
+) -> None:
     export = write_export_folder(tmp_path / "export")
-    path = export / "indicators.csv"
-    path.write_bytes(path.read_bytes().replace(b"0.65", b"0.95"))
-    assert "indicators.csv does not match its SHA-256" in _refusal(export)
+    path = export / name
+    assert before in path.read_bytes()
+    path.write_bytes(path.read_bytes().replace(before, after))
+    assert f"{name} does not match its SHA-256" in _refusal(export)
 
 
 @pytest.mark.parametrize(
-    "name", ["responses.csv", "codebook.csv", "free_text.csv", "indicators.csv", "manifest.json"]
+    "name",
+    ["counts.csv", "codebook.csv", "free_text_seminar.csv", "indicators.csv", "manifest.json"],
 )
 def test_a_missing_file_is_refused(tmp_path: Path, name: str) -> None:
     export = write_export_folder(tmp_path / "export")
@@ -297,12 +376,27 @@ def test_a_manifest_of_another_format_is_refused(tmp_path: Path) -> None:
     assert "has format 'rostbot-export/2'; this rostbot reads rostbot-export/1" in _refusal(export)
 
 
-def test_a_file_the_manifest_does_not_list_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["counts.csv", "free_text_seminar.csv"])
+def test_a_file_the_manifest_does_not_list_is_refused(tmp_path: Path, name: str) -> None:
     export = write_export_folder(tmp_path / "export")
     manifest = json.loads((export / "manifest.json").read_text())
-    del manifest["files"]["free_text.csv"]
+    del manifest["files"][name]
     (export / "manifest.json").write_text(json.dumps(manifest))
-    assert "lists no SHA-256 for free_text.csv" in _refusal(export)
+    assert f"lists no SHA-256 for {name}" in _refusal(export)
+
+
+@pytest.mark.parametrize("share", ["analysts", None])
+def test_a_file_not_marked_to_publish_is_refused(tmp_path: Path, share: str | None) -> None:
+    # The report is published: it is made only from the files the export marks "publish".
+    export = write_export_folder(tmp_path / "export")
+    manifest = json.loads((export / "manifest.json").read_text())
+    entry = manifest["files"]["counts.csv"]
+    if share is None:
+        del entry["share"]
+    else:
+        entry["share"] = share
+    (export / "manifest.json").write_text(json.dumps(manifest))
+    assert "does not mark counts.csv as a file to publish" in _refusal(export)
 
 
 def test_a_manifest_that_is_not_json_is_refused(tmp_path: Path) -> None:
@@ -346,6 +440,51 @@ def _unknown_period_type(spec: ExportSpec) -> None:
     ],
 )
 def test_a_malformed_indicator_file_is_refused_with_its_line(
+    tmp_path: Path, spoil: Spoil, reason: str
+) -> None:
+    spec = ExportSpec()
+    spoil(spec)
+    assert reason in _refusal(write_export_folder(tmp_path / "export", spec))
+
+
+def _set(line: int, **values: str) -> Spoil:
+    """Change the counts.csv row on `line` (the header is line 1)."""
+
+    def spoil(spec: ExportSpec) -> None:
+        spec.counts[line - 2].update(values)
+
+    return spoil
+
+
+def _insert(line: int, row: Row) -> Spoil:
+    def spoil(spec: ExportSpec) -> None:
+        spec.counts.insert(line - 2, row)
+
+    return spoil
+
+
+def _hide_meeting_total_only(spec: ExportSpec) -> None:
+    spec.counts[7].update(n="", suppressed="true")  # its status, 9, would give it away
+
+
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (_set(3, breakdown="unit"), "line 3: breakdown must be one of all, status, lang, flow_v"),
+        (_set(3, suppressed="yes"), "line 3: suppressed must be true or false"),
+        (_set(3, suppressed="true"), "line 3: a suppressed row must leave n empty"),
+        (_set(11, value="da"), "line 11: a suppressed row must leave value empty"),
+        (_set(3, n=""), "line 3: a row that is not suppressed needs n"),
+        (_set(3, n="35.0"), "line 3: n must be a whole number, not '35.0'"),
+        (_set(3, n="-35"), "line 3: n must be a whole number, not '-35'"),
+        (_set(2, value="sv"), "line 2: the row of breakdown all has no value"),
+        (_set(4, value="complete"), "line 4: repeats line 3"),
+        (_insert(12, count(MEETING, "lang", "sv", 7)), "breakdown lang of meeting_feedback is "),
+        (_set(2, breakdown="status", value="unknown"), "line 2: income_support_followup has no "),
+        (_hide_meeting_total_only, "line 10: meeting_feedback hides its number of responses"),
+    ],
+)
+def test_a_malformed_counts_file_is_refused_with_its_line(
     tmp_path: Path, spoil: Spoil, reason: str
 ) -> None:
     spec = ExportSpec()

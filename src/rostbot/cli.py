@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
         "--min-group",
         type=int,
         default=None,
-        help="smallest group the report may show (default: the export's --min-group)",
+        help="smallest group the report may show (never below the export's --min-group)",
     )
     report.add_argument(
         "--flows", type=Path, default=None, help="flow files, for titles (default: ./flows)"
