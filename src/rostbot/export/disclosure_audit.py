@@ -37,6 +37,7 @@ from rostbot.export.integer_program import minimise
 QUANTITIES = ("n", "positive", "negative")
 RATED = (*QUANTITIES, "rating_sum")  # where the mean rating is published
 INFINITE = np.inf
+CAP = 1_000_000  # an unknown pushed this far has moved: no true count comes near
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class _Model:
     lower: list[float]
     upper: list[float]
     low: np.ndarray  # least value of each unknown
+    high: np.ndarray  # a cap far above any true value, so that no program is unbounded
 
 
 def audit(table: FlowTable, hidden: frozenset[Cell]) -> list[Pinned]:
@@ -175,7 +177,9 @@ def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _
                 lower.append(-INFINITE)
                 upper.append(0)
     low = np.array([1.0 if q == "n" else 0.0 for _, _, q in names])
-    return _Model(names, np.array(truth, dtype=float), rows, lower, upper, low)
+    cap = max(CAP, 10 * max(truth, default=0) + 1000)
+    high = np.full(len(names), float(cap))
+    return _Model(names, np.array(truth, dtype=float), rows, lower, upper, low, high)
 
 
 def _value(tally: object, quantity: str) -> int:
@@ -183,10 +187,12 @@ def _value(tally: object, quantity: str) -> int:
 
 
 def _solve(model: _Model, objective: np.ndarray) -> np.ndarray | None:
-    """An optimal solution (minimising `objective`), or None when unbounded."""
-    solution = minimise(objective, model.low, INFINITE, model.rows, model.lower, model.upper)
-    if solution.status == "infeasible":
-        raise RuntimeError("disclosure audit: the true table does not fit its own sums")
+    """An optimal solution, minimising `objective` (every unknown is capped).
+
+    None when the solver gives none (the true table fits, so that is the solver's
+    failing): the caller then counts nothing as moved, which can only hide more.
+    """
+    solution = minimise(objective, model.low, model.high, model.rows, model.lower, model.upper)
     return solution.x
 
 
@@ -213,7 +219,6 @@ def _pinned(model: _Model, group: Sequence[str]) -> list[Pinned]:
         objective[list(open_)] = direction
         solution = _solve(model, objective)
         if solution is None:
-            # unbounded upwards along every open variable's sum: find them one by one below
             continue
         open_ -= {i for i in open_ if abs(solution[i] - model.truth[i]) > 0.5}
     found: list[Pinned] = []
@@ -223,7 +228,7 @@ def _pinned(model: _Model, group: Sequence[str]) -> list[Pinned]:
             objective = np.zeros(size)
             objective[i] = direction
             solution = _solve(model, objective)
-            if solution is None or abs(solution[i] - model.truth[i]) > 0.5:
+            if solution is not None and abs(solution[i] - model.truth[i]) > 0.5:
                 moved = True
                 break
         if not moved:

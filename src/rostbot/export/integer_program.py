@@ -14,7 +14,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Solution:
-    status: str  # "optimal", "unbounded" or "infeasible"
+    status: str  # "optimal", "unbounded", "infeasible" or "failed" (e.g. out of iterations)
     x: np.ndarray | None
 
 
@@ -29,17 +29,21 @@ def minimise(
     """Minimise `objective @ x` over integer x, low <= x <= high, row_low <= rows x <= row_high."""
     from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
 
-    result = milp(
-        objective,
-        integrality=np.ones(len(objective)),
-        bounds=Bounds(low, high),
-        constraints=LinearConstraint(np.array(rows), row_low, row_high) if len(rows) else (),
-    )
-    if result.status == 0:
-        return Solution("optimal", np.asarray(result.x))
+    for presolve in (True, False):
+        # HiGHS's presolve has been seen to call a feasible program infeasible; the
+        # callers know theirs are feasible (the true table fits), so ask once more without
+        result = milp(
+            objective,
+            integrality=np.ones(len(objective)),
+            bounds=Bounds(low, high),
+            constraints=LinearConstraint(np.array(rows), row_low, row_high) if len(rows) else (),
+            options={"presolve": presolve},
+        )
+        if result.status == 0:
+            return Solution("optimal", np.asarray(result.x))
     message = str(result.message).lower()
     if result.status == 3 or "unbounded" in message:
         return Solution("unbounded", None)
     if result.status == 2 or "infeasible" in message:
         return Solution("infeasible", None)
-    raise RuntimeError(f"integer program not solved: {result.message}")
+    return Solution("failed", None)
