@@ -51,7 +51,12 @@ def add_parsers(commands: Any) -> None:
     export.add_argument("--db", type=Path, help="bot database file or a copy (default ROSTBOT_DB)")
     export.add_argument("--flows", type=Path, help="folder of flow files (default ROSTBOT_FLOWS)")
     export.add_argument("--format", default="csv,xlsx", help="csv, xlsx or csv,xlsx")
-    export.add_argument("--min-group", type=int, default=5, help="smallest group the publishable files show (default 5)")
+    export.add_argument(
+        "--min-group",
+        type=int,
+        default=5,
+        help="smallest group the publishable files show (default 5)",
+    )
     export.add_argument(
         "--receipt",
         type=Path,

@@ -125,8 +125,8 @@ def build_content(
     export: ExportFolder, flows: Mapping[str, Flow], words: Words, min_group: int
 ) -> ReportContent:
     """Decide everything the report shows; refuse an export that shows a too-small group."""
-    _refuse_small_groups(export.indicators, min_group)
-    _refuse_small_counts(export.counts, min_group)
+    _refuse_small_groups(export.indicators, INDICATORS, "answers", min_group)
+    _refuse_small_groups(export.counts, COUNTS, "responses", min_group)
     _refuse_few_writers(export.free_text, min_group)
     _refuse_uncounted_flows(export)
     texts = _Texts(export, flows, words.lang)
@@ -148,24 +148,17 @@ def build_content(
     )
 
 
-def _refuse_small_groups(cells: Iterable[IndicatorCell], min_group: int) -> None:
+def _refuse_small_groups(
+    rows: Iterable[IndicatorCell | CountRow], file: str, counted: str, min_group: int
+) -> None:
     # Hiding more cells here than the export did could leave a hidden value that can be
     # recomputed from the totals, so the report never suppresses on its own: it asks
     # for an export made with the stricter threshold instead.
-    for cell in cells:
-        if not cell.suppressed and cell.n is not None and 0 < cell.n < min_group:
-            raise TooSmallGroupError(
-                f"{INDICATORS} line {cell.line} shows a group of {cell.n} answers, fewer "
-                f"than --min-group {min_group}; export again with --min-group {min_group}"
-            )
-
-
-def _refuse_small_counts(rows: Iterable[CountRow], min_group: int) -> None:
     for row in rows:
         if not row.suppressed and row.n is not None and 0 < row.n < min_group:
             raise TooSmallGroupError(
-                f"{COUNTS} line {row.line} shows a group of {row.n} responses, fewer than "
-                f"--min-group {min_group}; export again with --min-group {min_group}"
+                f"{file} line {row.line} shows a group of {row.n} {counted}, fewer "
+                f"than --min-group {min_group}; export again with --min-group {min_group}"
             )
 
 
