@@ -361,6 +361,30 @@ def test_indicators_answered_by_the_same_people_do_not_show_each_others_hidden_n
     assert_safe(e)
 
 
+def test_indicators_that_look_alike_but_differ_in_hidden_cells_give_nothing_away() -> None:
+    """Two indicators show the same n everywhere, while their hidden units differ."""
+    names = ("information", "treatment")
+    people = [
+        Person("Kista", "", "2026-04", {name: (i % 3 != 0,) for name in names})
+        for i in range(20)
+    ]
+    # Solberga: 2 answer information, 3 treatment; Husby: 3 and 2 (skips), so every
+    # shown cell (Kista, the year, its quarter and month) is the same for both indicators
+    people += [
+        Person("Solberga", "", "2026-04", {"information": (True,), "treatment": (False,)}),
+        Person("Solberga", "", "2026-04", {"information": (False,), "treatment": (True,)}),
+        Person("Solberga", "", "2026-04", {"treatment": (True,)}),
+        Person("Husby", "", "2026-04", {"information": (True,), "treatment": (False,)}),
+        Person("Husby", "", "2026-04", {"information": (False,), "treatment": (True,)}),
+        Person("Husby", "", "2026-04", {"information": (True,)}),
+    ]
+    e = export(people)
+    knowledge = knowledge_of(e.answers, e.publication.total_hidden)
+    assert look_alike_groups(read_rows(e.rows, knowledge)), "the indicators do not look alike"
+    assert e.is_hidden("information", ("Solberga", TOTAL, "2026"))
+    assert_safe(e)
+
+
 def test_a_small_provider_does_not_hide_the_large_ones() -> None:
     rng = random.Random(2)
     sizes = {"Attendo": 184, "Humana": 132, "Nytida": 51, "": 2}

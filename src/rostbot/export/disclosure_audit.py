@@ -56,6 +56,7 @@ class _Model:
 
     names: list[tuple[str, Cell, str]]  # (indicator or "" for shared n, cell, quantity)
     truth: np.ndarray
+    true_values: list[frozenset[int]]  # what a pinned value must equal to disclose
     rows: list[np.ndarray]
     lower: list[float]
     upper: list[float]
@@ -71,9 +72,7 @@ def audit(table: FlowTable, hidden: frozenset[Cell]) -> list[Pinned]:
     for indicator in sorted(table.values):
         pinned += _pinned(_model(table, hidden, [indicator]), [indicator])
     for group in _look_alike(table, hidden):
-        model = _model(table, hidden, group)
-        if _truth_fits(model):
-            pinned += _pinned(model, group)
+        pinned += _pinned(_model(table, hidden, group), group)
     return pinned
 
 
@@ -90,18 +89,20 @@ def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _
     shared = len(group) > 1
     names: list[tuple[str, Cell, str]] = []
     truth: list[int] = []
+    true_n: list[frozenset[int]] = []  # a shared n: each indicator's own
     index: dict[tuple[str, Cell, str], int] = {}
     first = table.values[group[0]]
     cells = sorted(c for c in first if c in hidden)
 
-    def add(name: tuple[str, Cell, str], value: int) -> None:
+    def add(name: tuple[str, Cell, str], value: int, *values: int) -> None:
         index[name] = len(names)
         names.append(name)
         truth.append(value)
+        true_n.append(frozenset((value, *values)))
 
     for cell in cells:
         if shared:
-            add(("", cell, "n"), first[cell].n)
+            add(("", cell, "n"), *(table.values[i][cell].n for i in group))
         for indicator in group:
             tally = table.values[indicator][cell]
             if not shared:
@@ -179,7 +180,7 @@ def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _
     low = np.array([1.0 if q == "n" else 0.0 for _, _, q in names])
     cap = max(CAP, 10 * max(truth, default=0) + 1000)
     high = np.full(len(names), float(cap))
-    return _Model(names, np.array(truth, dtype=float), rows, lower, upper, low, high)
+    return _Model(names, np.array(truth, dtype=float), true_n, rows, lower, upper, low, high)
 
 
 def _value(tally: object, quantity: str) -> int:
@@ -208,8 +209,18 @@ def _truth_fits(model: _Model) -> bool:
 
 
 def _pinned(model: _Model, group: Sequence[str]) -> list[Pinned]:
+    """The unknowns that take one value in every solution, when that value is true.
+
+    Look-alike indicators whose hidden cells really differ do not fit the joint model;
+    a reader who guesses they are alike may still pin a value that happens to be
+    right, so the reference is then any solution of the joint model (none: the guess
+    is refuted and discloses nothing).
+    """
     size = len(model.names)
     if size == 0:
+        return []
+    reference = model.truth if _truth_fits(model) else _solve(model, np.zeros(size))
+    if reference is None:
         return []
     open_ = set(range(size))
     for direction in (-1.0, 1.0):  # minimise -sum (push up), then +sum (push down)
@@ -220,7 +231,7 @@ def _pinned(model: _Model, group: Sequence[str]) -> list[Pinned]:
         solution = _solve(model, objective)
         if solution is None:
             continue
-        open_ -= {i for i in open_ if abs(solution[i] - model.truth[i]) > 0.5}
+        open_ -= {i for i in open_ if abs(solution[i] - reference[i]) > 0.5}
     found: list[Pinned] = []
     for i in sorted(open_):
         moved = False
@@ -228,17 +239,13 @@ def _pinned(model: _Model, group: Sequence[str]) -> list[Pinned]:
             objective = np.zeros(size)
             objective[i] = direction
             solution = _solve(model, objective)
-            if solution is not None and abs(solution[i] - model.truth[i]) > 0.5:
+            if solution is not None and abs(solution[i] - reference[i]) > 0.5:
                 moved = True
                 break
-        if not moved:
+        value = round(reference[i])
+        if not moved and value in model.true_values[i]:
             indicator, cell, quantity = model.names[i]
             found.append(
-                Pinned(
-                    tuple(group) if not indicator else (indicator,),
-                    cell,
-                    quantity,
-                    round(model.truth[i]),
-                )
+                Pinned(tuple(group) if not indicator else (indicator,), cell, quantity, value)
             )
     return found
