@@ -365,8 +365,7 @@ def test_indicators_that_look_alike_but_differ_in_hidden_cells_give_nothing_away
     """Two indicators show the same n everywhere, while their hidden units differ."""
     names = ("information", "treatment")
     people = [
-        Person("Kista", "", "2026-04", {name: (i % 3 != 0,) for name in names})
-        for i in range(20)
+        Person("Kista", "", "2026-04", {name: (i % 3 != 0,) for name in names}) for i in range(20)
     ]
     # Solberga: 2 answer information, 3 treatment; Husby: 3 and 2 (skips), so every
     # shown cell (Kista, the year, its quarter and month) is the same for both indicators
