@@ -13,6 +13,9 @@ responses over 5 units, 4 providers with "none", 13 months). For each it prints:
 * seconds for tally + suppression (best of --repeat), and, as a baseline measured in
   the same run, seconds for the tally alone, so the ratio says what suppression adds.
 
+`--skewed 300,40,20000` adds a large table with many small cells (skewed unit and
+provider sizes, 3 years of months, 6 indicators, some people answering twice).
+
 Runs against whichever rostbot is first on sys.path, so an older checkout can be
 measured with the same script: `PYTHONPATH=/path/to/old/src python bench/suppression.py`.
 """
@@ -112,6 +115,38 @@ def audited_answers() -> list[CountedAnswer]:
     return answers
 
 
+def skewed_answers(units: int, providers: int, responses: int) -> list[CountedAnswer]:
+    """A large table with many small cells: skewed sizes, 3 years, 6 indicators, k <= 2."""
+    rng = random.Random(5)
+    unit_names = [f"u{i}" for i in range(units)]
+    provider_names = [f"p{i}" for i in range(providers)] + [""]
+    months = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)]
+    answers = []
+    for response in range(responses):
+        unit = rng.choices(unit_names, weights=[1 / (i + 1) for i in range(units)])[0]
+        provider = rng.choices(provider_names, weights=[1 / (i + 1) for i in range(providers + 1)])[
+            0
+        ]
+        month = rng.choice(months)
+        for indicator in ("a", "b", "c", "d", "e", "f"):
+            if rng.random() < 0.95:
+                for _ in range(rng.choice([1, 1, 2])):
+                    answers.append(
+                        CountedAnswer(
+                            "skewed",
+                            indicator,
+                            unit,
+                            provider,
+                            month,
+                            f"r{response:06d}",
+                            "scale",
+                            rng.random() < 0.7,
+                            None,
+                        )
+                    )
+    return answers
+
+
 def kind(row: dict[str, str]) -> str:
     if row["unit"] != "*" and row["provider"] == "*" and row["period_type"] == "year":
         return "unit-year"
@@ -181,10 +216,19 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--min-group", type=int, default=5)
+    parser.add_argument(
+        "--skewed",
+        default="",
+        help="also a large skewed table: UNITS,PROVIDERS,RESPONSES (e.g. 300,40,20000)",
+    )
     args = parser.parse_args()
     print(f"rostbot from {Path(indicators.__file__).parents[2]}")
     report("audit-like export", audited_answers(), args.min_group, args.repeat)
     report("export benchmark", benchmark_answers(args.answers), args.min_group, args.repeat)
+    if args.skewed:
+        units, providers, responses = (int(v) for v in args.skewed.split(","))
+        name = f"skewed {units} units, {providers} providers, {responses} responses"
+        report(name, skewed_answers(units, providers, responses), args.min_group, 1)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rostbot.export.disclosure_table import Cell, FlowTable
-from rostbot.export.integer_program import minimise
+from rostbot.export.integer_program import Constraints, minimise
 
 QUANTITIES = ("n", "positive", "negative")
 RATED = (*QUANTITIES, "rating_sum")  # where the mean rating is published
@@ -57,9 +57,7 @@ class _Model:
     names: list[tuple[str, Cell, str]]  # (indicator or "" for shared n, cell, quantity)
     truth: np.ndarray
     true_values: list[frozenset[int]]  # what a pinned value must equal to disclose
-    rows: list[np.ndarray]
-    lower: list[float]
-    upper: list[float]
+    constraints: Constraints
     low: np.ndarray  # least value of each unknown
     high: np.ndarray  # a cap far above any true value, so that no program is unbounded
 
@@ -111,10 +109,7 @@ def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _
             add((indicator, cell, "negative"), tally.negative)
             if indicator in table.ratings:
                 add((indicator, cell, "rating_sum"), tally.rating_sum)
-    size = len(names)
-    rows: list[np.ndarray] = []
-    lower: list[float] = []
-    upper: list[float] = []
+    constraints = Constraints(len(names))
 
     def n_of(indicator: str, cell: Cell) -> int:
         return index[("" if shared else indicator, cell, "n")]
@@ -123,7 +118,7 @@ def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _
         values = table.values[indicator]
         for relation in table.relations:
             for quantity in RATED if indicator in table.ratings else QUANTITIES:
-                row = np.zeros(size)
+                row: dict[int, float] = {}
                 constant = 0
                 for cell, sign in [(relation.total, 1), *((p, -1) for p in relation.parts)]:
                     found = values.get(cell)
@@ -135,52 +130,31 @@ def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _
                             if quantity == "n"
                             else index[(indicator, cell, quantity)]
                         )
-                        row[i] += sign
+                        row[i] = row.get(i, 0) + sign
                     else:
                         constant -= sign * _value(found, quantity)
-                if row.any():
-                    rows.append(row)
-                    lower.append(constant)
-                    upper.append(constant)
+                constraints.add(row, constant, constant)
         k = max(table.most_answers.get(indicator, 1), 1)
         for cell in cells:
-            # n <= positive + negative <= k * n: each person gave 1..k counted answers
             n, pos, neg = (
                 n_of(indicator, cell),
                 index[(indicator, cell, "positive")],
                 index[(indicator, cell, "negative")],
             )
-            row = np.zeros(size)
-            row[pos] = row[neg] = 1
-            row[n] = -1
-            rows.append(row)
-            lower.append(0)
-            upper.append(INFINITE)
-            row = np.zeros(size)
-            row[pos] = row[neg] = 1
-            row[n] = -k
-            rows.append(row)
-            lower.append(-INFINITE)
-            upper.append(0)
+            # n <= positive + negative <= k * n: each person gave 1..k counted answers
+            constraints.add({pos: 1, neg: 1, n: -1}, 0, INFINITE)
+            constraints.add({pos: 1, neg: 1, n: -k}, -INFINITE, 0)
             if indicator in table.ratings:
                 # lowest positive * positive <= rating_sum <= 10 * positive + highest negative
                 # * negative: what the ratings seen allow (a reader knows at least the 0-10)
                 lowest_positive, highest_negative = table.ratings[indicator]
                 rating = index[(indicator, cell, "rating_sum")]
-                row = np.zeros(size)
-                row[rating], row[pos] = 1, -lowest_positive
-                rows.append(row)
-                lower.append(0)
-                upper.append(INFINITE)
-                row = np.zeros(size)
-                row[rating], row[pos], row[neg] = 1, -10, -highest_negative
-                rows.append(row)
-                lower.append(-INFINITE)
-                upper.append(0)
+                constraints.add({rating: 1, pos: -lowest_positive}, 0, INFINITE)
+                constraints.add({rating: 1, pos: -10, neg: -highest_negative}, -INFINITE, 0)
     low = np.array([1.0 if q == "n" else 0.0 for _, _, q in names])
     cap = max(CAP, 10 * max(truth, default=0) + 1000)
     high = np.full(len(names), float(cap))
-    return _Model(names, np.array(truth, dtype=float), true_n, rows, lower, upper, low, high)
+    return _Model(names, np.array(truth, dtype=float), true_n, constraints, low, high)
 
 
 def _value(tally: object, quantity: str) -> int:
@@ -193,19 +167,12 @@ def _solve(model: _Model, objective: np.ndarray) -> np.ndarray | None:
     None when the solver gives none (the true table fits, so that is the solver's
     failing): the caller then counts nothing as moved, which can only hide more.
     """
-    solution = minimise(objective, model.low, model.high, model.rows, model.lower, model.upper)
-    return solution.x
+    return minimise(objective, model.low, model.high, model.constraints).x
 
 
 def _truth_fits(model: _Model) -> bool:
     """Whether the true values satisfy the model (look-alike indicators really alike)."""
-    if not model.rows:
-        return True
-    values = np.array(model.rows) @ model.truth
-    return bool(
-        np.all(values >= np.array(model.lower) - 1e-9)
-        and np.all(values <= np.array(model.upper) + 1e-9)
-    )
+    return model.constraints.hold_for(model.truth)
 
 
 def _pinned(model: _Model, group: Sequence[str]) -> list[Pinned]:

@@ -21,7 +21,7 @@ import numpy as np
 
 from rostbot.export.disclosure_audit import audit
 from rostbot.export.disclosure_table import Cell, FlowTable
-from rostbot.export.integer_program import minimise
+from rostbot.export.integer_program import Constraints, minimise
 
 ROUNDS = 60
 
@@ -42,21 +42,16 @@ def choose_hidden(table: FlowTable, min_group: int) -> frozenset[Cell]:
         return frozenset()
     cells = table.cells
     index = {cell: i for i, cell in enumerate(cells)}
-    rows: list[np.ndarray] = []
-    lower: list[float] = []
+    constraints = Constraints(len(cells))
     for relation in table.relations:
         members = [index[c] for c in relation.members if c in index]
         for m in members:
             # hidden m => another member hidden: sum(others) - x_m >= 0
-            row = np.zeros(len(cells))
-            row[members] = 1
-            row[m] = -1
-            rows.append(row)
-            lower.append(0)
+            constraints.add({i: -1 if i == m else 1 for i in members}, 0, np.inf)
     cost = np.array([1.0 + table.largest_n(c) for c in cells])
     low = np.array([1.0 if c in primary else 0.0 for c in cells])
     for _ in range(ROUNDS):
-        hidden = _solve(cost, low, rows, lower)
+        hidden = _solve(cost, low, constraints)
         if hidden is None:
             break
         pattern = frozenset(cells[i] for i in hidden)
@@ -67,10 +62,7 @@ def choose_hidden(table: FlowTable, min_group: int) -> frozenset[Cell]:
         for cell in {p.cell for p in found}:
             around = _around(table, cell, pattern)
             if around:
-                row = np.zeros(len(cells))
-                row[[index[c] for c in around]] = 1
-                rows.append(row)
-                lower.append(1)
+                constraints.add({index[c]: 1 for c in around}, 1, np.inf)
                 cuts += 1
         if not cuts:
             break
@@ -89,10 +81,8 @@ def _around(table: FlowTable, cell: Cell, hidden: frozenset[Cell]) -> set[Cell]:
     return set()
 
 
-def _solve(
-    cost: np.ndarray, low: np.ndarray, rows: list[np.ndarray], lower: list[float]
-) -> list[int] | None:
-    solution = minimise(cost, low, np.ones(len(cost)), rows, lower, np.inf)
+def _solve(cost: np.ndarray, low: np.ndarray, constraints: Constraints) -> list[int] | None:
+    solution = minimise(cost, low, np.ones(len(cost)), constraints)
     if solution.x is None:
         return None
     return [i for i, x in enumerate(solution.x) if x > 0.5]
