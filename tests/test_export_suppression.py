@@ -4,16 +4,18 @@ The reader is tests/disclosure_attacker.py, written from the published rows alon
 is first shown to catch leaks in hand-made rows, then set on exports of crafted and of
 random data: it must find no hidden n, positive or negative count that takes a single
 value, and the rows must be well formed (no small group shown, hidden rows empty, every
-shown number true).
+shown number true). Last, the export's own audit and this reader are set on the same random
+hidden cells, and must find the same values.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from disclosure_attacker import (
@@ -22,16 +24,21 @@ from disclosure_attacker import (
     Cell,
     CellKey,
     Count,
+    IndicatorView,
     Knowledge,
     Leak,
+    build_program,
+    combine,
     count_cells,
     find_leaks,
     knowledge_of,
     look_alike_groups,
     period_kind,
+    pinned_values,
     read_rows,
 )
-from rostbot.export import indicators
+from rostbot.export import disclosure_audit, indicators
+from rostbot.export.disclosure_table import ALL_TIME, FlowTable, build_table
 from rostbot.store.export_state import CountedAnswer
 
 FLOW = "flow"
@@ -550,3 +557,225 @@ def test_an_export_like_the_audited_one_gives_nothing_away() -> None:
     assert len({a.response for a in e.answers}) >= 370
     assert any(r["suppressed"] == "true" for r in e.rows)
     assert_safe(e)
+
+
+# --- the export's own audit, against this reader -------------------------------------------
+
+ALL_TIME_CELL = (TOTAL, TOTAL, ALL_TIME)
+Found = tuple[frozenset[str], Cell, str, int]  # (indicators, cell, quantity, value)
+
+
+def small_flow_with_hidden_cells(seed: int) -> tuple[list[CountedAnswer], frozenset[Cell]]:
+    """A handful or a few dozen people of one flow, and a random set of its cells to hide.
+
+    The people: 1-8 months of one year, or 1-4 months at the end of one and the start of
+    the next, 1-5 units, 1-4 providers (maybe ""), 1-3 indicators (a rating one among
+    them at times, its ratings then half the time of one positive and one other value),
+    some answered twice per person (at times by everybody), some skipped. Every cell but
+    the all-time total is hidden with a chance of 30, 40 or 50%.
+    """
+    rng = random.Random(seed)
+    if rng.random() < 0.3:
+        months = [f"2025-{13 - i:02d}" for i in range(rng.randint(1, 4))]
+        months += [f"2026-{1 + i:02d}" for i in range(rng.randint(1, 4))]
+    else:
+        first = rng.randint(1, 12)
+        months = [f"2026-{m:02d}" for m in range(first, min(first + rng.randint(1, 8), 13))]
+    providers = list(PROVIDERS[: rng.randint(1, 4)])
+    if rng.random() < 0.5:
+        providers[-1] = ""
+    names = sorted(rng.sample(("treatment", RATED, "respect"), rng.randint(1, 3)))
+    alone = rng.random() < 0.5  # a handful of people, none with another of the same place
+    groups = [
+        (
+            rng.randrange(5),
+            rng.randrange(4),
+            rng.randrange(len(months)),
+            1 if alone else rng.choice((1, 1, 1, 2, 2, 3, 4, rng.randint(5, 12))),
+            rng.choice(("mixed", "mixed", "positive", "negative")),
+        )
+        for _ in range(rng.randint(2, 8 if alone else 12))
+    ]
+    people = random_people(
+        rng,
+        groups,
+        units=rng.randint(1, 5),
+        providers=providers,
+        months=months,
+        names=names,
+        most_answers={name: rng.randint(1, 2) for name in names},
+        skips=rng.choice((0.0, 0.0, 0.1, 0.3)),
+    )
+    if rng.random() < 0.25:
+        people = [
+            replace(
+                p,
+                answers={name: (a[0], a[-1]) for name, a in p.answers.items()},
+                ratings={name: (r[0], r[-1]) for name, r in p.ratings.items()},
+            )
+            for p in people
+        ]  # everybody answers every indicator twice
+    if rng.random() < 0.5:
+        people = one_rating_each(rng, people)
+    answers = counted_answers(people)
+    cells = [c for c in table_of(answers).cells if c != ALL_TIME_CELL] if answers else []
+    chance = rng.choice((0.3, 0.4, 0.5))
+    return answers, frozenset(c for c in cells if rng.random() < chance)
+
+
+def one_rating_each(rng: random.Random, people: Sequence[Person]) -> list[Person]:
+    """The people with every positive rating made 7 or 10, every other one 0 or 6 (one
+    value each, for all): then every cell's sum of ratings is the least (or the most) its
+    positive and other answers allow, or both, but for 7 and 6."""
+    value = {True: rng.choice((POSITIVE_FROM, 10)), False: rng.choice((0, POSITIVE_FROM - 1))}
+    return [
+        replace(
+            p,
+            ratings={
+                name: tuple(value[r >= POSITIVE_FROM] for r in ratings)
+                for name, ratings in p.ratings.items()
+            },
+        )
+        for p in people
+    ]
+
+
+def table_of(answers: Sequence[CountedAnswer]) -> FlowTable:
+    """The export's table of the flow, as `indicators.publish` builds it."""
+    flow = indicators.tally(answers)[FLOW]
+    return build_table(FLOW, flow.finest, flow.most_answers, flow.ratings())
+
+
+def rows_with(answers: Sequence[CountedAnswer], hidden: frozenset[Cell]) -> list[dict[str, str]]:
+    """indicators.csv of the flow with `hidden` suppressed, made as `indicators.publish` makes
+    it (the all-time total is no row)."""
+    flow = indicators.tally(answers)[FLOW]
+    return [
+        indicators.IndicatorRow(
+            FLOW,
+            indicator,
+            *cell,
+            None if cell in hidden else tally,
+            flow.only_ratings.get(indicator, True),
+        ).as_csv()
+        for indicator, cells in sorted(table_of(answers).values.items())
+        for cell, tally in sorted(cells.items())
+        if cell != ALL_TIME_CELL
+    ]
+
+
+def one_indicator(table: FlowTable, indicator: str) -> FlowTable:
+    """The table with one indicator's values only (its sums unchanged)."""
+    ratings = {name: r for name, r in table.ratings.items() if name == indicator}
+    values = {indicator: table.values[indicator]}
+    return FlowTable(table.flow_id, values, table.most_answers, table.relations, ratings)
+
+
+def all_time_counts(truth: Mapping[CellKey, Count]) -> dict[str, Count]:
+    """Per indicator, the flow's all-time n, answers, positive answers and sum of ratings:
+    the sum of its years (a person counts in one year only)."""
+    years: dict[str, list[Count]] = {}
+    for (_, indicator, cell), count in truth.items():
+        if cell[:2] == (TOTAL, TOTAL) and period_kind(cell[2]) == "year":
+            years.setdefault(indicator, []).append(count)
+    return {
+        indicator: Count(
+            *(sum(c.get(q) for c in counts) for q in ("n", "answers", "positive", "rating_sum"))
+        )
+        for indicator, counts in years.items()
+    }
+
+
+def pins_knowing_all_time(
+    views: Sequence[IndicatorView], all_time: Mapping[str, Count]
+) -> dict[tuple[str, Cell, str], int] | None:
+    """The reader's pinned values of one indicator or look-alike group (None: no values
+    fit), when it also knows every indicator's all-time positive and negative answers (and
+    sum of ratings where a mean is shown) besides the all-time n, as the audit takes it to."""
+    program, targets = build_program(views)
+    for view in views:
+        years = sorted(
+            c for c in view.cells if c[:2] == (TOTAL, TOTAL) and period_kind(c[2]) == "year"
+        )
+        for quantity in view.quantities[1:]:
+            terms = [
+                (1.0, targets[(view.indicator, year, quantity)])
+                if year in view.hidden
+                else (1.0, ({}, float(view.shown[year].get(quantity))))
+                for year in years
+            ]
+            total = all_time[view.indicator].get(quantity)
+            program.require(combine(*terms), total, total)
+    return pinned_values(program, targets)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.integers(0, 2**32 - 1))
+def test_the_exports_own_audit_agrees_with_an_attacker_written_apart(seed: int) -> None:
+    """`disclosure_audit.audit` pins exactly the hidden values this reader pins.
+
+    Both attack the same rows (any hidden cells, not only a pattern the export would
+    choose), with the all-time total published. The two models differ in one point,
+    closed here: the audit takes the all-time cell as a shown cell, its positive and
+    negative answers and sum of ratings known as well as its n, while the reader of
+    `knowledge_of` knows the all-time n only (all that counts.csv comes near). The reader
+    is told those counts too (`pins_knowing_all_time`); told less, it could only pin less,
+    so what it pins with the all-time n alone is among what the audit pins.
+
+    Compared:
+
+    * one indicator at a time (the audit run on a table of that indicator alone, the
+      reader on its rows alone): the sets of (indicator, cell, quantity, value) must be
+      equal. Every such value is true (the true table is a solution), on both sides.
+    * look-alike indicators attacked together (what the audit of the whole table finds
+      beyond the one-indicator audits, against `look_alike_groups`): the audit names a
+      shared hidden n once, with the whole group, and every other value with its own
+      indicator; the reader names the shared n with each indicator of the group, so it is
+      taken once, with the group. The guess that the indicators have the same people can
+      be wrong (alike in every shown cell, not in hidden ones), and then the joint model
+      can pin a value that is not true; the audit keeps only true ones (a shared n equal
+      to the n of one of the group's indicators, any other value equal to its own
+      indicator's), and reports no value when the guess is refuted (no values fit), so
+      the reader's joint values are kept on the same terms before the sets are compared.
+      What the joint models pin but is untrue is not compared: the audit does not tell it.
+    """
+    answers, hidden = small_flow_with_hidden_cells(seed)
+    assume(answers)
+    table = table_of(answers)
+    truth = count_cells(answers)
+    all_time = all_time_counts(truth)
+    views = read_rows(rows_with(answers, hidden), knowledge_of(answers, {FLOW: False}))
+    assert sorted(v.indicator for v in views) == sorted(table.values)
+
+    audit_alone: Counter[disclosure_audit.Pinned] = Counter()
+    for view in views:
+        audit_alone.update(disclosure_audit.audit(one_indicator(table, view.indicator), hidden))
+    reader_alone = set()
+    for view in views:
+        pins = pins_knowing_all_time([view], all_time)
+        assert pins is not None, f"{view.indicator}: no values fit the true table's rows"
+        reader_alone |= {(ind, cell, q, value) for (ind, cell, q), value in pins.items()}
+    assert {(*p.indicators, p.cell, p.quantity, p.value) for p in audit_alone} == reader_alone
+
+    audit_all = Counter(disclosure_audit.audit(table, hidden))
+    assert not audit_alone - audit_all, "the whole table's audit misses a one-indicator value"
+    audit_joint: set[Found] = {
+        (frozenset(p.indicators), p.cell, p.quantity, p.value)
+        for p in (audit_all - audit_alone).elements()
+    }
+    reader_joint: set[Found] = set()
+    for group in look_alike_groups(views):
+        names = frozenset(v.indicator for v in group)
+        pins = pins_knowing_all_time(group, all_time) or {}  # None: the guess is refuted
+        for (ind, cell, q), value in pins.items():
+            if q == "n" and any(truth[(FLOW, i, cell)].n == value for i in names):
+                reader_joint.add((names, cell, q, value))
+            elif q != "n" and truth[(FLOW, ind, cell)].get(q) == value:
+                reader_joint.add((frozenset({ind}), cell, q, value))
+    assert audit_joint == reader_joint
