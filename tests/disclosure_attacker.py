@@ -296,9 +296,13 @@ def read_rows(rows: Iterable[Mapping[str, str]], knowledge: Knowledge) -> list[I
 
 
 def look_alike(a: IndicatorView, b: IndicatorView) -> bool:
-    """Same rows, and the same n wherever both show a cell."""
+    """Same rows, the same n wherever both show a cell, and the same known all-time n."""
     both = a.shown.keys() & b.shown.keys()
-    return a.cells == b.cells and all(a.shown[c].n == b.shown[c].n for c in both)
+    return (
+        a.cells == b.cells
+        and a.all_time_n == b.all_time_n
+        and all(a.shown[c].n == b.shown[c].n for c in both)
+    )
 
 
 def look_alike_groups(views: Sequence[IndicatorView]) -> list[list[IndicatorView]]:
