@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rostbot.export.disclosure_table import Cell, FlowTable
+from rostbot.export.disclosure_table import Cell, FlowTable, Tally
 from rostbot.export.integer_program import Constraints, minimise
 
 QUANTITIES = ("n", "positive", "negative")
@@ -157,7 +157,8 @@ def _model(table: FlowTable, hidden: frozenset[Cell], group: Sequence[str]) -> _
     return _Model(names, np.array(truth, dtype=float), true_n, constraints, low, high)
 
 
-def _value(tally: object, quantity: str) -> int:
+def _value(tally: Tally, quantity: str) -> int:
+    """n, positive, negative or rating_sum of a shown cell."""
     return int(getattr(tally, quantity))
 
 
