@@ -127,7 +127,8 @@ async def no_process_left(text: str, timeout: float = 10) -> None:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
+    """An export CSV file's rows, as its header names them (with or without a BOM)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -154,6 +155,9 @@ class Answer:
     unit: str = "unit-a"
     month: str = "2026-03"
     flow_id: str = "meeting_feedback"
+    provider: str | None = None
+    lang: str = "sv"
+    flow_version: int = 1
 
 
 async def seal_answers(
@@ -172,18 +176,20 @@ async def seal_answers(
                     "record_id": record_id,
                     "response_id": response_id,
                     "flow_id": a.flow_id,
-                    "flow_version": 1,
+                    "flow_version": a.flow_version,
                     "question_id": a.question_id,
                     "question_type": a.question_type,
                     "indicator": a.indicator,
                     "status": a.status,
                     "value": a.value,
                     "unit": a.unit,
-                    "provider": None,
-                    "lang": "sv",
+                    "provider": a.provider,
+                    "lang": a.lang,
                     "month": a.month,
                 }
-                context = SealContext(record_id, response_id, a.flow_id, 1, a.question_id)
+                context = SealContext(
+                    record_id, response_id, a.flow_id, a.flow_version, a.question_id
+                )
                 blob = seal(json.dumps(payload).encode(), key, context)
                 await answers.put(
                     tx,
@@ -192,7 +198,7 @@ async def seal_answers(
                         response_id,
                         a.question_id,
                         a.flow_id,
-                        1,
+                        a.flow_version,
                         key.key_id,
                         blob,
                         a.month + "-15",

@@ -247,6 +247,16 @@ def test_invite_takes_the_bot_from_the_environment(tmp_path: Path) -> None:
         ),
         (["--flow", "meeting_feedback", "--bot", "rost_bot"], {}, "--unit"),
         (["--flow", "meeting_feedback", "--unit", "u1\n", "--bot", "rost_bot"], {}, "--unit"),
+        # names a spreadsheet would read as formulas
+        (["--flow", "meeting_feedback", "--unit=-1-1", "--bot", "rost_bot"], {}, "--unit"),
+        (["--flow", "meeting_feedback", "--unit=+46", "--bot", "rost_bot"], {}, "--unit"),
+        (["--flow", "meeting_feedback", "--unit==1+1", "--bot", "rost_bot"], {}, "--unit"),
+        (["--flow", "meeting_feedback", "--unit=@SUM", "--bot", "rost_bot"], {}, "--unit"),
+        (
+            ["--flow", "meeting_feedback", "--unit", "u1", "--bot", "rost_bot", "--provider=-p"],
+            {},
+            "--provider",
+        ),
         (["--flow", "meeting_feedback", "--unit", "u1", "--bot", "rost_bot\n"], {}, "bot username"),
         (
             ["--flow", "meeting_feedback", "--unit", "u1", "--bot", "rost_bot", "--provider", ""],

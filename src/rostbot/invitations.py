@@ -7,12 +7,12 @@ import secrets
 from datetime import UTC, datetime
 
 from rostbot.config import ConfigError, Settings
+from rostbot.core import unit_names
 from rostbot.core.flow_loader import load_flows
 from rostbot.journey.consent import code_hash, new_invitation_code
 from rostbot.store import invitations
 from rostbot.store.database import Database
 
-UNIT_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 BOT_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
 
@@ -34,8 +34,8 @@ async def make_invitations(
     if not BOT_PATTERN.fullmatch(bot):
         raise ConfigError(f"{bot!r} is not a Telegram bot username")
     for name, value in (("unit", unit), ("provider", provider)):
-        if value is not None and not UNIT_PATTERN.fullmatch(value):
-            raise ConfigError(f"--{name} must be 1-40 letters, digits, '.', '_' or '-'")
+        if value is not None and not unit_names.is_unit_name(value):
+            raise ConfigError(f"--{name} must be {unit_names.RULE}")
     flows = load_flows(settings.flows_dir)
     if flow_id not in flows:
         raise ConfigError(

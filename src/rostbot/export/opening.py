@@ -101,6 +101,8 @@ def _checked(record: QueuedRecord, data: dict[str, object]) -> OpenedAnswer:
             value = [str(v) for v in raw]
         else:
             raise ValueError("value")
+    elif raw is not None:
+        raise ValueError("value")  # the bot writes no value for a skipped or declined question
     provider = data["provider"]
     if provider is not None and not isinstance(provider, str):
         raise ValueError("provider")

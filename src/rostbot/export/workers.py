@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import TypeVar
 
 from rostbot.core.flow_model import Flow
+from rostbot.export import record_check
 from rostbot.export.anonymise import anonymise
 from rostbot.export.opening import KeyRing, RecordProblem
 from rostbot.store.export_queue import QueuedRecord
@@ -30,7 +31,7 @@ from rostbot.store.export_state import StoredAnswer
 
 # (ledger entry, key id, answer, the record's position in the queue, its record id)
 Taken = tuple[str, str, StoredAnswer, int, str]
-Outcome = Taken | str  # or the one-line problem of a record that did not open
+Outcome = Taken | str  # or the one-line problem of a record that failed
 Chunk = list[tuple[str, QueuedRecord]]  # (ledger entry, record)
 T = TypeVar("T")
 # Chunks handed out beyond one per worker: enough for the workers to keep busy while the
@@ -48,13 +49,14 @@ def default_workers() -> int:
 
 
 def open_chunk(records: list[QueuedRecord]) -> list[StoredAnswer | str]:
-    """Open and anonymise records; a record that does not open becomes its problem line."""
+    """Open, check and anonymise records; one that fails becomes its problem line."""
     ring = _ring
     assert ring is not None, "open_chunk runs only inside an Opener"
     outcomes: list[StoredAnswer | str] = []
     for record in records:
         try:
             opened = ring.open(record)
+            record_check.check(opened, _flows)
         except RecordProblem as exc:
             outcomes.append(str(exc))
             continue

@@ -1,0 +1,21 @@
+"""The names of units and providers: what `invite` accepts and `export` expects.
+
+A unit or provider name goes into every export file and into the published
+indicators, so it is kept to a shape that no spreadsheet reads as a formula and no
+reader mistakes for anything else: 1-40 ASCII letters, digits, `.`, `_` or `-`,
+beginning with a letter or a digit (never with `-`, `+`, `=` or `@`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rostbot.core.spreadsheet_cells import formula_like
+
+UNIT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+RULE = "1-40 letters (a-z), digits, '.', '_' or '-', beginning with a letter or a digit"
+
+
+def is_unit_name(value: str) -> bool:
+    """True if `value` may name a unit or a provider."""
+    return UNIT_NAME.fullmatch(value) is not None and not formula_like(value)
