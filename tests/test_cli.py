@@ -96,7 +96,7 @@ def test_keygen_with_a_passphrase_from_the_environment(tmp_path: Path) -> None:
     assert "lång" not in result.out + result.err
     with pytest.raises(KeyFileError, match="needs its passphrase"):
         load_private_key(tmp_path / "a.key")
-    assert load_private_key(tmp_path / "a.key", "lång lösenfras".encode()).key_id in result.out
+    assert load_private_key(tmp_path / "a.key", "lång lösenfras").key_id in result.out
 
 
 def test_keygen_with_an_empty_passphrase_variable(tmp_path: Path) -> None:

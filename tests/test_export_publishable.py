@@ -101,7 +101,7 @@ async def test_free_text_of_a_question_fewer_than_the_minimum_wrote_is_not_publi
     people[0].append(comment("north", "Det enda svaret med egna ord."))
     out = await exported(tmp_path, people)
 
-    lines = (out / "free_text_seminar.csv").read_text(encoding="utf-8").splitlines()
+    lines = (out / "free_text_seminar.csv").read_text(encoding="utf-8-sig").splitlines()
     assert list(csv.reader(lines)) == [["flow_id", "question_id", "lang", "text"]]
     assert len(read_csv(out / "free_text.csv")) == 1  # the analysts still have it
 

@@ -100,7 +100,7 @@ async def test_answers_given_in_the_chat_reach_the_seminar_report_with_small_gro
 
     # The number of responses is what the export's counts.csv says, and a hidden one is
     # said to be hidden, never shown as a number.
-    counted = (tmp_path / "export" / "counts.csv").read_text(encoding="utf-8").splitlines()
+    counted = (tmp_path / "export" / "counts.csv").read_text(encoding="utf-8-sig").splitlines()
     total = next(r for r in csv.DictReader(counted) if r["breakdown"] == "all")
     counts = " ".join(p.text() for p in page.all("p") if p.attrs.get("class") == "responses")
     if total["suppressed"] == "true":
@@ -115,6 +115,6 @@ async def test_answers_given_in_the_chat_reach_the_seminar_report_with_small_gro
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "070-123" not in html
     # Only files to publish were read: nothing row-level (no response ids) on the page.
-    rows = (tmp_path / "export" / "responses.csv").read_text(encoding="utf-8").splitlines()
+    rows = (tmp_path / "export" / "responses.csv").read_text(encoding="utf-8-sig").splitlines()
     ids = [row["response"] for row in csv.DictReader(rows)]
     assert len(ids) == 6 and not any(response_id in html for response_id in ids)

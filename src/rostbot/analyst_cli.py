@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from rostbot.config import settings_from_env
 from rostbot.core.flow_loader import load_flows
+from rostbot.crypto import passphrases
 from rostbot.crypto.export_keys import load_private_keys
 from rostbot.export.pipeline import FORMATS, ExportError, ExportOptions, run_export
 from rostbot.export.receipt import ReceiptError, read_receipt
@@ -94,25 +94,17 @@ def dispatch(args: argparse.Namespace) -> int | None:
 
 
 def _passphrase_source(args: argparse.Namespace) -> Any:
-    def ask(path: Path) -> bytes | None:
+    def ask(path: Path) -> str | None:
+        # the same text as keygen takes: docs/record-format.md, "Passphrases"
         if args.passphrase_file:
-            try:
-                text = args.passphrase_file.read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise ExportUsageError(
-                    f"cannot read {args.passphrase_file}: {exc.strerror}"
-                ) from None
-            return text.encode() or None
+            return passphrases.from_file(args.passphrase_file)
         if args.passphrase_env:
-            value = os.environ.get(args.passphrase_env)
-            if not value:
-                raise ExportUsageError(f"environment variable {args.passphrase_env} is empty")
-            return value.encode()
+            return passphrases.from_env(args.passphrase_env)
         if not sys.stdin.isatty():
             raise ExportUsageError(
                 f"{path} needs its passphrase: give --passphrase-file or --passphrase-env"
             )
-        return getpass.getpass(f"Passphrase for {path}: ").encode() or None
+        return getpass.getpass(f"Passphrase for {path}: ") or None
 
     return ask
 
@@ -132,7 +124,7 @@ def _export(args: argparse.Namespace) -> int:
             f"rostbot: no flow files in {flows_dir}: no labels in codebook.csv, status unknown",
             file=sys.stderr,
         )
-    keys = load_private_keys(args.key, _passphrase_source(args))
+    keys = load_private_keys(args.key, _passphrase_source(args), hint=_say)
     options = ExportOptions(
         db=db,
         out=args.out,

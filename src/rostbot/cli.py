@@ -17,7 +17,14 @@ from rostbot import __version__, analyst_cli
 from rostbot.config import ConfigError, require_run_settings, settings_from_env
 from rostbot.core.flow_loader import FlowFileError, check_flows, load_flows
 from rostbot.core.meeting_model import MeetingError
-from rostbot.crypto.analyst_keys import KeyFileError, generate_keypair
+from rostbot.crypto import key_files, passphrases
+from rostbot.crypto.analyst_keys import (
+    KeyFileError,
+    generate_keypair,
+    private_key_format,
+    rewrap_private_key,
+)
+from rostbot.crypto.key_files import KeyFormat
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
 from rostbot.i18n import CatalogError
 from rostbot.meetings.cli import add_parsers as add_meeting_parsers
@@ -87,12 +94,44 @@ def _parser() -> argparse.ArgumentParser:
         "--terminal", action="store_true", help="chat in this terminal instead of a web page"
     )
 
-    keygen = commands.add_parser("keygen", help="make an analyst key pair (PATH and PATH.pub)")
-    keygen.add_argument("--out", type=Path, required=True)
+    keygen = commands.add_parser(
+        "keygen",
+        help="make an analyst key pair (PATH and PATH.pub), or upgrade a key file (--rewrap)",
+        description="Make an analyst key pair: the private key PATH (mode 0600; with a "
+        "passphrase an age scrypt passphrase file, without one plain PKCS#8 PEM) and the "
+        "public key PATH.pub (PEM) for the bot host. Or, with --rewrap, rewrite a private key "
+        "file protected the old way (PKCS#8 with PBKDF2) as an age scrypt passphrase file: "
+        "same key, same key id, PATH.pub untouched.",
+    )
+    target = keygen.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, metavar="PATH", help="write a new key pair")
+    target.add_argument(
+        "--rewrap", type=Path, metavar="PATH", help="upgrade the protection of this private key"
+    )
     protect = keygen.add_mutually_exclusive_group()
-    protect.add_argument("--passphrase-file", type=Path)
-    protect.add_argument("--passphrase-env", metavar="VAR")
-    protect.add_argument("--ask-passphrase", action="store_true")
+    protect.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="the passphrase is FILE's UTF-8 text less one final line break",
+    )
+    protect.add_argument(
+        "--passphrase-env", metavar="VAR", help="the passphrase is the value of VAR"
+    )
+    protect.add_argument(
+        "--ask-passphrase", action="store_true", help="ask for the passphrase on the terminal"
+    )
+    renew = keygen.add_mutually_exclusive_group()
+    renew.add_argument(
+        "--new-passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="with --rewrap: protect the key with another passphrase, from FILE",
+    )
+    renew.add_argument("--new-passphrase-env", metavar="VAR", help="... or from VAR")
+    renew.add_argument(
+        "--ask-new-passphrase", action="store_true", help="... or asked on the terminal"
+    )
 
     secret = commands.add_parser("secret", help="make the server secret file")
     secret.add_argument("--out", type=Path, required=True)
@@ -138,30 +177,93 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def _passphrase(args: argparse.Namespace) -> bytes | None:
-    if args.passphrase_file:
-        try:
-            text = args.passphrase_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise UsageError(f"cannot read {args.passphrase_file}: {exc.strerror}") from None
-        return text.encode() or None
-    if args.passphrase_env:
-        value = os.environ.get(args.passphrase_env)
-        if not value:
-            raise UsageError(f"environment variable {args.passphrase_env} is empty")
-        return value.encode()
-    if args.ask_passphrase:
-        first = getpass.getpass("Passphrase: ")
-        if first != getpass.getpass("Again: "):
-            raise UsageError("the two passphrases differ")
-        return first.encode() or None
+def _asked(prompt: str, *, twice: bool) -> str:
+    first = getpass.getpass(prompt)
+    if twice and first != getpass.getpass("Again: "):
+        raise UsageError("the two passphrases differ")
+    return passphrases.nonempty(first)
+
+
+def _passphrase(
+    file: Path | None, env: str | None, ask: bool, *, prompt: str, twice: bool
+) -> str | None:
+    """The passphrase from the one source given (docs/record-format.md, "Passphrases")."""
+    if file is not None:
+        return passphrases.from_file(file)
+    if env is not None:
+        return passphrases.from_env(env)
+    if ask:
+        return _asked(prompt, twice=twice)
     return None
 
 
 def _cmd_keygen(args: argparse.Namespace) -> int:
-    key = generate_keypair(args.out, _passphrase(args))
-    print(f"private key: {args.out} (keep it offline, mode 0600)")
+    if args.rewrap is not None:
+        return _cmd_rewrap(args)
+    if args.new_passphrase_file or args.new_passphrase_env or args.ask_new_passphrase:
+        raise UsageError("the --new-passphrase options go with --rewrap")
+    passphrase = _passphrase(
+        args.passphrase_file,
+        args.passphrase_env,
+        args.ask_passphrase,
+        prompt="Passphrase: ",
+        twice=True,
+    )
+    key = generate_keypair(args.out, passphrase)
+    if passphrase is None:
+        print(f"private key: {args.out} (PKCS#8 PEM, no passphrase; keep it offline, mode 0600)")
+    else:
+        log_n = key_files.scrypt_log_n(args.out.read_bytes())
+        print(
+            f"private key: {args.out} (age passphrase file, scrypt N=2^{log_n} r=8 p=1; "
+            "keep it offline, mode 0600)"
+        )
     print(f"public key:  {args.out}.pub (key id {key.key_id}; give this to the bot host)")
+    return 0
+
+
+def _cmd_rewrap(args: argparse.Namespace) -> int:
+    path: Path = args.rewrap
+    found = private_key_format(path)
+    if found is KeyFormat.AGE:
+        raise UsageError(f"{path} is an age passphrase file already; nothing to rewrap")
+    if found is not KeyFormat.OLD_ENCRYPTED:
+        raise UsageError(
+            f"{path} is not a private key protected the old way (encrypted PKCS#8); "
+            "nothing to rewrap"
+        )
+    asking = args.ask_passphrase or (
+        not (args.passphrase_file or args.passphrase_env) and sys.stdin.isatty()
+    )
+    old = _passphrase(
+        args.passphrase_file,
+        args.passphrase_env,
+        asking,
+        prompt=f"Passphrase of {path}: ",
+        twice=False,
+    )
+    if old is None:
+        raise UsageError(
+            f"{path} needs its passphrase: give --passphrase-file, --passphrase-env "
+            "or --ask-passphrase"
+        )
+    new = _passphrase(
+        args.new_passphrase_file,
+        args.new_passphrase_env,
+        args.ask_new_passphrase,
+        prompt="New passphrase: ",
+        twice=True,
+    )
+    done = rewrap_private_key(path, old, old if new is None else new)
+    print(
+        f"rewrapped {path}: now an age passphrase file (scrypt N=2^{done.log_n} r=8 p=1), "
+        f"same key id {done.key_id}; {path}.pub untouched"
+    )
+    if done.was_stripped and new is None:
+        print(
+            "note: the old file took the passphrase without the white space at its ends; "
+            "the new file takes it exactly as given"
+        )
     return 0
 
 

@@ -19,30 +19,42 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from rostbot.crypto.analyst_keys import AnalystPrivateKey, KeyFileError, load_private_key
+from rostbot.crypto.analyst_keys import (
+    AnalystPrivateKey,
+    KeyFileError,
+    load_private_key,
+    private_key_format,
+)
+from rostbot.crypto.key_files import KeyFormat
 
 _HKDF_INFO = b"rostbot/export-ids/v1"
 
 
 def needs_passphrase(path: Path) -> bool:
-    """Whether the private key file is passphrase-protected (encrypted PKCS#8)."""
-    try:
-        head = path.read_bytes()[:200]
-    except OSError as exc:
-        raise KeyFileError(f"cannot read key file {path}: {exc.strerror}") from None
-    return b"ENCRYPTED PRIVATE KEY" in head
+    """Whether the private key file is passphrase-protected (age, or the old PKCS#8)."""
+    return private_key_format(path) in (KeyFormat.AGE, KeyFormat.OLD_ENCRYPTED)
 
 
 def load_private_keys(
-    paths: Sequence[Path], passphrase: Callable[[Path], bytes | None]
+    paths: Sequence[Path],
+    passphrase: Callable[[Path], str | None],
+    hint: Callable[[str], None] = lambda line: None,
 ) -> list[AnalystPrivateKey]:
-    """Read the analyst private keys; `passphrase(path)` is asked only for protected ones."""
+    """Read the analyst private keys; `passphrase(path)` is asked only for protected ones.
+
+    `hint` gets one line for each key file in the old protection (PBKDF2).
+    """
     keys: list[AnalystPrivateKey] = []
     for path in paths:
         secret = passphrase(path) if needs_passphrase(path) else None
         key = load_private_key(path, secret)
         if any(k.key_id == key.key_id for k in keys):
             raise KeyFileError(f"the same private key is given twice ({path})")
+        if private_key_format(path) is KeyFormat.OLD_ENCRYPTED:
+            hint(
+                f"{path} has the old, weak passphrase protection (PBKDF2, 2,048 rounds); "
+                f"upgrade it with `rostbot keygen --rewrap {path}`"
+            )
         keys.append(key)
     return keys
 

@@ -54,6 +54,7 @@ class ExportOptions:
     today: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d"))
     workers: int = field(default_factory=default_workers)  # processes opening records
     receipt: Path | None = None  # write the ids this copy marks as exported, for the host
+    bom: bool = True  # CSV files begin with a UTF-8 byte-order mark (for spreadsheets)
 
 
 @dataclass
@@ -239,11 +240,13 @@ def _write_folder(
         xlsx = opener.submit(_write_responses, out, "xlsx", flows, header, columns)
     else:
         (out / "responses.xlsx").unlink(missing_ok=True)  # never leave a stale copy
-    published = opener.submit(_write_indicators, out, options.min_group)
+    published = opener.submit(_write_indicators, out, options.min_group, options.bom)
     written: list[str] = []
     tallied = Tallied()
     if "csv" in options.formats:
-        result.responses, tallied = _write_responses(out, "csv", flows, header, columns, state)
+        result.responses, tallied = _write_responses(
+            out, "csv", flows, header, columns, state, bom=options.bom
+        )
         written.append("responses.csv")
     else:
         (out / "responses.csv").unlink(missing_ok=True)
@@ -255,18 +258,21 @@ def _write_folder(
         "free_text.csv",
         ("response", "flow_id", "question_id", "lang", "month", "text"),
         state.free_texts(),
+        bom=options.bom,
     )
     write_csv(
         out,
         SEMINAR_FREE_TEXT,
         ("flow_id", "question_id", "lang", "text"),
         seminar_free_text(state.free_texts(), options.min_group),
+        bom=options.bom,
     )
     write_csv(
         out,
         "codebook.csv",
         codes.CODEBOOK_COLUMNS,
         ([row[c] for c in codes.CODEBOOK_COLUMNS] for row in codes.codebook_rows(flows)),
+        bom=options.bom,
     )
     cells, total_hidden = published.result()
     write_csv(
@@ -274,6 +280,7 @@ def _write_folder(
         "counts.csv",
         counts.COLUMNS,
         counts.count_rows(tallied.counts, total_hidden, options.min_group),
+        bom=options.bom,
     )
     written += ["free_text.csv", SEMINAR_FREE_TEXT, "codebook.csv", "indicators.csv", "counts.csv"]
     write_manifest(
@@ -298,6 +305,8 @@ def _write_responses(
     header: list[str],
     columns: list[tuple[str, str]],
     state: ExportState | None = None,
+    *,
+    bom: bool = True,
 ) -> tuple[int, Tallied]:
     """responses.csv or .xlsx: the number of rows, and what they counted.
 
@@ -318,7 +327,7 @@ def _write_responses(
 
     try:
         if fmt == "csv":
-            count = write_csv(out, "responses.csv", header, counted_rows())
+            count = write_csv(out, "responses.csv", header, counted_rows(), bom=bom)
         else:
             count = write_xlsx(out, "responses.xlsx", "responses", header, counted_rows())
     finally:
@@ -327,7 +336,9 @@ def _write_responses(
     return count, tallied
 
 
-def _write_indicators(out: Path, min_group: int) -> tuple[Counter[str], dict[str, bool]]:
+def _write_indicators(
+    out: Path, min_group: int, bom: bool = True
+) -> tuple[Counter[str], dict[str, bool]]:
     """indicators.csv, from the folder's state on a connection of its own.
 
     Returns the cells counted (all, hidden) and which flows' all-time totals are hidden.
@@ -347,7 +358,7 @@ def _write_indicators(out: Path, min_group: int) -> tuple[Counter[str], dict[str
             as_csv = row.as_csv()
             yield [as_csv[c] for c in indicators.COLUMNS]
 
-    write_csv(out, "indicators.csv", indicators.COLUMNS, indicator_rows())
+    write_csv(out, "indicators.csv", indicators.COLUMNS, indicator_rows(), bom=bom)
     return cells, publication.total_hidden
 
 

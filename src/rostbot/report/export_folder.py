@@ -14,7 +14,10 @@ This module owns the step from those files to typed rows:
   what is checked is what is shown;
 * the CSV files are parsed with the `csv` module; a missing column, a value of the
   wrong kind or a hidden count that still carries a number is reported with the file
-  and line.
+  and line;
+* the files are UTF-8, with or without a byte-order mark; a cell the export neutralised
+  for spreadsheets (a quote put in front of text that could pass for a formula) is read
+  as the text it was, with that one quote taken off (`spreadsheet_cells.original`).
 
 Everything that can be wrong with a folder is raised as `ExportFolderError`, whose
 message is one line for the analyst.
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rostbot.core.spreadsheet_cells import original
 from rostbot.report.errors import ReportError
 
 FORMAT = "rostbot-export/1"
@@ -283,7 +287,7 @@ def _numbered_rows(
                     f"{name} line {reader.line_num}: the row does not have "
                     f"{len(header)} fields like the header"
                 )
-            yield reader.line_num, row
+            yield reader.line_num, {column: original(value) for column, value in row.items()}
     except csv.Error as exc:
         raise ExportFolderError(f"{name} line {reader.line_num}: {exc}") from None
 
