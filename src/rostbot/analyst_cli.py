@@ -63,6 +63,13 @@ def add_parsers(commands: Any) -> None:
         help="also write the ids of the exported records, for `rostbot acknowledge` on the "
         "bot host (when exporting a copy)",
     )
+    export.add_argument(
+        "--no-bom",
+        dest="bom",
+        action="store_false",
+        help="write the CSV files without the UTF-8 byte-order mark (by default they have "
+        "one, so that spreadsheets opened by double-click read UTF-8)",
+    )
     secret = export.add_mutually_exclusive_group()
     secret.add_argument("--passphrase-file", type=Path)
     secret.add_argument("--passphrase-env", metavar="VAR")
@@ -133,6 +140,7 @@ def _export(args: argparse.Namespace) -> int:
         min_group=args.min_group,
         today=datetime.now(UTC).date().isoformat(),
         receipt=args.receipt,
+        bom=args.bom,
     )
     result = run_export(
         keys, options, report=lambda line: print(f"rostbot: {line}", file=sys.stderr)
