@@ -127,9 +127,9 @@ def _export(args: argparse.Namespace) -> int:
     flows_dir = args.flows or settings.flows_dir
     flows = load_flows(flows_dir) if flows_dir.is_dir() else {}
     if not flows:
-        print(
-            f"rostbot: no flow files in {flows_dir}: no labels in codebook.csv, status unknown",
-            file=sys.stderr,
+        raise ExportUsageError(
+            f"no flow files in {flows_dir}; export checks every answer against its flow: "
+            "give the folder of flow files with --flows"
         )
     keys = load_private_keys(args.key, _passphrase_source(args), hint=_say)
     options = ExportOptions(

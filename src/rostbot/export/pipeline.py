@@ -138,7 +138,8 @@ def _nothing_done(result: ExportResult, ring: KeyRing) -> str:
         return f"nothing exported: {result.problems[0]}"
     if result.problems:
         return (
-            f"nothing exported: {len(result.problems)} record(s) for key {given} did not open"
+            f"nothing exported: {len(result.problems)} record(s) for key {given} "
+            "could not be exported"
             f" (the first: {result.problems[0]})"
         )
     waiting_for = ", ".join(sorted(result.other_keys))
