@@ -3,7 +3,7 @@
 A second, independent writer of the format for the tests, with a work factor of the
 test's choosing: most key-file tests need a file that opens in milliseconds, not the
 second (and 256 MiB or more) that a real scrypt work factor costs. rostbot itself never
-writes below 2^18 (rostbot.crypto.key_files.MIN_LOG_N); these files only test reading.
+writes below 2^17 (rostbot.crypto.key_files.MIN_LOG_N); these files only test reading.
 """
 
 from __future__ import annotations
