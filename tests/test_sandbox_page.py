@@ -152,6 +152,9 @@ async def test_a_swedish_respondent_answers_a_whole_flow_and_sees_only_sealed_an
     await expect(exported).to_contain_text(f"{answered} nya svar öppnades")
     await expect(exported.locator('[data-file="responses.csv"]')).to_contain_text("1 av 1 rader")
     await expect(exported.locator('[data-file="free_text.csv"]')).to_contain_text(secret)
+    # the files begin with a byte-order mark; the page shows the column names without it
+    first_column = exported.locator('[data-file="responses.csv"] th').first
+    await expect(first_column).to_have_text("response")
     await expect(exported.locator('[data-file="indicators.csv"]')).to_be_visible()
     await expect(sealed.locator("td").filter(has_text="NULL")).to_have_count(0)
     assert page_problems(page) == []

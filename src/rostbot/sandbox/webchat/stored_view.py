@@ -14,6 +14,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from rostbot.core.spreadsheet_cells import original
 from rostbot.crypto.analyst_keys import KeyFileError, load_private_key
 from rostbot.export.pipeline import ExportError, ExportOptions, run_export
 from rostbot.sandbox.local_bot import LocalBot
@@ -41,8 +42,9 @@ async def stored_tables(local: LocalBot) -> JSON:
 
 
 def _read_csv(path: Path, limit: int) -> JSON:
-    with path.open(encoding="utf-8", newline="") as file:
-        rows = list(csv.reader(file))
+    """A file as the analyst means it: without the byte-order mark or the added quotes."""
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        rows = [[original(cell) for cell in row] for row in csv.reader(file)]
     header, body = (rows[0], rows[1:]) if rows else ([], [])
     return {"name": path.name, "columns": header, "rows": body[:limit], "total": len(body)}
 
