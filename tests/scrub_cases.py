@@ -6,7 +6,9 @@ scrubber: Swedish personnummer and samordningsnummer get their check digit from
 confirmed by `stdnum.dk.cpr`; phone numbers come from `phonenumbers`' example numbers
 (varied in their last digits, kept when `phonenumbers.is_valid_number` says so) in its
 NATIONAL, INTERNATIONAL and E164 formats and `00` forms. Names are drawn from the
-bundled lists; sentences are Swedish and Danish templates. Negatives are hand-made:
+bundled lists; sentences are Swedish and Danish templates, and hand-made sentences with
+names that are also everyday words before a verb (`Björn hjälpte mig`, `Bjørn var sød`).
+Negatives are hand-made:
 dates, times, amounts, years, year ranges, room numbers, percentages, names that are
 also everyday words used as words, towns, and the bot's own texts.
 
@@ -249,7 +251,77 @@ NEGATIVES = (
     "Barnen er 3, 5 og 9 år gamle.",
     "Det tog 1,5 timme varje gång.",
     "Vi var 8 st i gruppen, 1 250 000 kr totalt.",
+    # Names that are also everyday words, at the start of a sentence, followed by a word
+    # that is no finite verb, or in a sense that is naturally followed by one.
+    "Alla var snälla mot mig.",
+    "Per vecka fick jag 300 kr.",
+    "Bo hemma är svårt.",
+    "Hans bil var trasig.",
+    "Hans var bättre än min.",
+    "Dina svar var bra.",
+    "Inga kom till mötet.",
+    "Liv är viktigt.",
+    "Rut-avdrag fick vi.",
+    "RUT är ett avdrag.",
+    "Ros fick jag inte, bara kritik.",
+    "El är dyrt nu.",
+    "Juni var en svår månad.",
+    "Ute var det kallt.",
+    "Max är tre timmar per vecka.",
+    "Sten och grus låg på vägen.",
+    "Alle var søde.",
+    "Per uge fik jeg 300 kr.",
+    "Bo hjemme er svært.",
+    "Hans bil var i stykker.",
+    "Dine svar var gode.",
+    "Liv og helbred kommer først.",
+    "Lykke er at blive hørt.",
+    "Mine børn fik hjælp.",
+    "Min sagsbehandler ringede.",
+    "Juli var hård.",
 )
+
+
+# Names that are also everyday words at the start of a sentence, right before a finite
+# verb: taken for names, except where the word's everyday sense is itself naturally
+# followed by a verb (`Hans` "his", `Liv` "life", `Lykke` "happiness"): those three are
+# missed, on purpose (docs/export.md, "Names").
+AMBIGUOUS_BEFORE_VERB = (
+    "{} hjälpte mig mycket.",
+    "{} sa att jag kunde ringa.",
+    "{} ringde mig två gånger.",
+    "{} ringde mig igen.",
+    "{} hjälpte mig med ansökan.",
+    "{} kom i tid till mötet.",
+    "{} lyssnade verkligen.",
+    "{} kunde inte svara på frågan.",
+    "{} förstod vad jag menade.",
+    "{} var snäll.",
+    "{} ringde mig i går.",
+    "{} svarade aldrig.",
+    "{} var sød.",
+    "{} hjalp mig meget.",
+    "{} sagde, at jeg kunne ringe.",
+    "{} ringede til mig.",
+    "{} spurgte, hvordan jeg havde det.",
+    "{} kom for sent.",
+    "{} lyttede til mig.",
+    "{} forstod mig.",
+    "{} kunne ikke hjælpe.",
+    "{} ringede tilbage.",
+    "{} ringde i går och var snäll.",
+    "{} ringede i går.",
+)
+AMBIGUOUS_NAMES = ("Björn", "Tove", "Sten", "Per", "Rut", "Bo", "Dag", "Stig", "Ulf", "Siv")
+AMBIGUOUS_NAMES += ("Hans", "Liv", "Bjørn", "Bjørn", "Tove", "Sten", "Per", "Bo", "Bent")
+AMBIGUOUS_NAMES += ("Else", "Finn", "Lykke", "björn", "bjørn")
+
+
+def _ambiguous_names() -> list[Case]:
+    return [
+        _fill(template, [("name", name)])
+        for template, name in zip(AMBIGUOUS_BEFORE_VERB, AMBIGUOUS_NAMES, strict=True)
+    ]
 
 
 def _locale_negatives() -> list[str]:
@@ -295,6 +367,7 @@ def cases() -> tuple[list[Case], list[str]]:
         positives.append(_fill("Läs mer på {} om du vill.", [("url", url)]))
     positives += _addresses(rng)
     positives += _names(rng)
+    positives += _ambiguous_names()
     return positives, [*NEGATIVES, *_locale_negatives()]
 
 

@@ -174,6 +174,43 @@ def test_names_that_are_also_words_are_kept_at_the_start_of_a_sentence_and_in_lo
     assert scrub("en björn och en sten").text == "en björn och en sten"
 
 
+@pytest.mark.parametrize(
+    ("text", "scrubbed"),
+    [
+        ("Björn hjälpte mig mycket.", "[name] hjälpte mig mycket."),
+        ("Bjørn var sød.", "[name] var sød."),
+        ("Tove sa att jag kunde ringa.", "[name] sa att jag kunde ringa."),
+        ("Sten ringde mig.", "[name] ringde mig."),
+        ("Per ringde mig igen", "[name] ringde mig igen"),
+        ("Rut hjälpte mig. Bo kan komma.", "[name] hjälpte mig. [name] kan komma."),
+        ("björn ringde. tove sagde ja", "[name] ringde. [name] sagde ja"),
+        # The next word is no finite verb.
+        ("Bo hemma är svårt.", "Bo hemma är svårt."),
+        ("Per vecka fick jag 300 kr.", "Per vecka fick jag 300 kr."),
+        ("Per uge fik jeg 300 kr.", "Per uge fik jeg 300 kr."),
+        ("Hans bil var trasig.", "Hans bil var trasig."),
+        ("Rut-avdrag fick vi.", "Rut-avdrag fick vi."),
+        # Pronouns, quantifiers, adverbs, mass nouns: naturally followed by a verb.
+        ("Alla var snälla mot mig.", "Alla var snälla mot mig."),
+        ("Hans var bättre än min.", "Hans var bättre än min."),
+        ("Inga kom. Ute var det kallt.", "Inga kom. Ute var det kallt."),
+        ("Liv är viktigt. Lykke er at blive hørt.", "Liv är viktigt. Lykke er at blive hørt."),
+        ("Ros fick jag inte. Juni var svår.", "Ros fick jag inte. Juni var svår."),
+        # An abbreviation in capitals; a verb after a comma or a line break.
+        ("RUT är ett avdrag.", "RUT är ett avdrag."),
+        ("Sten, grus och sand.\nBo\nvar", "Sten, grus och sand.\nBo\nvar"),
+        # Mid-sentence lower case stays as it was.
+        ("sen ringde björn och sten var tung", "sen ringde björn och sten var tung"),
+    ],
+)
+def test_a_name_that_is_also_a_word_is_replaced_at_a_sentence_start_before_a_finite_verb(
+    text: str, scrubbed: str
+) -> None:
+    result = scrub(text)
+    assert result.text == scrubbed
+    assert result.counts == markers(result.text)
+
+
 def test_a_town_is_not_a_name_unless_it_is_also_a_name_and_not_after_a_preposition() -> None:
     assert scrub("Socialtjänsten i Malmö lyssnade.").text == "Socialtjänsten i Malmö lyssnade."
     assert scrub("Jag bor i Nora men pratade med Nora.").text == (

@@ -10,11 +10,16 @@ The rules (docs/export.md, "Names"):
 * a capitalised name is replaced, except
   - a name that is also an everyday word (ambiguous.txt: `Bo`, `Per`, `Hans`, `Liv`,
     `Dina`, `Alla`, ...) at the start of a sentence, unless another name that is no
-    everyday word stands next to it (`Per Andersson`);
+    everyday word stands next to it (`Per Andersson`), or a finite verb or modal
+    (finite_verbs.txt) follows it (`Björn hjälpte mig`, `Bjørn var sød`); the verb rule
+    is not used for the words in ambiguous_function_words.txt (pronouns, quantifiers,
+    prepositions, adverbs, mass nouns, months: `Alla var`, `Per vecka`, `Liv är`) nor
+    for a word in capitals (`LO sa`);
   - a name that is also a town, right after a place preposition (`i Nora`, `fra Lund`);
 * a lower-case name is replaced only when it is no everyday word: `märta` and `yngve`
   are replaced, `bo`, `per`, `rut`, `björn` are not, unless such a name stands next to
-  it (`bo andersson`);
+  it (`bo andersson`) or the verb rule above holds at the start of a sentence
+  (`björn ringde`);
 * a capitalised word right after a first name that ends like a surname (`-sson`, `-sen`,
   `-berg`, `-ström`, `-qvist`, `-gaard`, ...) is a surname even when no list has it.
 """
@@ -68,6 +73,8 @@ class NameLists:
     last: frozenset[str]
     ambiguous: frozenset[str]  # also everyday words: kept at a sentence start, in lower case
     towns: frozenset[str]
+    no_verb_rule: frozenset[str]  # ambiguous words naturally followed by a verb (`alla`)
+    verbs: frozenset[str]  # finite verb forms and modals (`ringde`, `sagde`, `kan`)
 
 
 def fold(word: str) -> str:
@@ -97,6 +104,8 @@ def name_lists() -> NameLists:
         last=frozenset(last),
         ambiguous=frozenset(set().union(*_read("ambiguous.txt"))),
         towns=towns(),
+        no_verb_rule=frozenset(set().union(*_read("ambiguous_function_words.txt"))),
+        verbs=frozenset(set().union(*_read("finite_verbs.txt"))),
     )
 
 
@@ -162,6 +171,20 @@ def _adjacent(words: list[_Word], i: int, text: str) -> bool:
     return False
 
 
+def _before_verb(words: list[_Word], i: int, text: str) -> bool:
+    """Does a finite verb follow ambiguous word i, which is no function word or mass noun?"""
+    lists = name_lists()
+    word = words[i]
+    entries = word.entries or ()
+    if fold(word.text) in lists.no_verb_rule or any(e in lists.no_verb_rule for e in entries):
+        return False
+    if len(word.text) > 1 and word.text.isupper():  # an abbreviation: `LO`, `RUT`
+        return False
+    if i + 1 >= len(words) or text[word.end : words[i + 1].start].strip(" \t"):
+        return False
+    return fold(words[i + 1].text) in lists.verbs
+
+
 def _looks_like_surname(word: _Word, before: _Word | None, text: str) -> bool:
     if before is None or before.entries is None or not word.capitalised:
         return False
@@ -183,13 +206,22 @@ def names(text: str) -> Iterator[Span]:
                 yield word.start, word.end, "name"
             continue
         ambiguous = any(e in lists.ambiguous for e in word.entries)
+        at_start = _SENTENCE_START.search(text, max(0, word.start - 6), word.start) is not None
         if word.capitalised:
-            at_start = _SENTENCE_START.search(text, max(0, word.start - 6), word.start) is not None
-            if ambiguous and at_start and not _adjacent(words, i, text):
+            if (
+                ambiguous
+                and at_start
+                and not _adjacent(words, i, text)
+                and not _before_verb(words, i, text)
+            ):
                 continue
             town = fold(word.text) in lists.towns
             if town and before is not None and fold(before.text) in PLACE_PREPOSITIONS:
                 continue
             yield word.start, word.end, "name"
-        elif word.lower and (not ambiguous or _adjacent(words, i, text)):
+        elif word.lower and (
+            not ambiguous
+            or _adjacent(words, i, text)
+            or (at_start and _before_verb(words, i, text))
+        ):
             yield word.start, word.end, "name"
