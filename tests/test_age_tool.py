@@ -2,9 +2,9 @@
 
 `age` reads passphrases from the terminal only, so it runs on a pseudo-terminal here.
 Both ways: `age -d` opens the private key file `rostbot keygen` writes, and rostbot opens
-a key wrapped by `age -p`. Real cost (scrypt at 2^18 and up).
+a key wrapped by `age -p`. Real cost (scrypt at 2^17 and up).
 
-Without `age` on PATH these tests skip, saying why; in CI (CI=true), where .ci/run
+Without `age` on PATH these tests skip, saying why; in CI (CI set), where .ci/run
 installs it, they fail instead.
 """
 
@@ -13,32 +13,26 @@ from __future__ import annotations
 import fcntl
 import os
 import select
-import shutil
 import subprocess
 import termios
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import x25519
 
 from rostbot.crypto import key_files
 from rostbot.crypto.analyst_keys import generate_keypair, load_private_key, load_public_key
+from system_tools import need
 
 SECRET = " lösenord åäö æø"  # typed as UTF-8 on the terminal, leading space included
 TIMEOUT = 120.0  # seconds; scrypt at 2^19 or 2^20 on a busy CI machine is slow
 
 
 def age_tool() -> str:
-    found = shutil.which("age")
-    if found is None:
-        reason = "`age` is not on PATH; install Debian's `age` package (.ci/run does in CI)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return found
+    """The age command, or skip (outside CI) / fail (in CI) saying why."""
+    return need("age", "age")
 
 
 class Terminal:

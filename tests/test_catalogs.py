@@ -7,7 +7,6 @@ with the project's keywords: `t(lang, msgid, ...)` and `N_(msgid)`.
 from __future__ import annotations
 
 import re
-import shutil
 import string
 import subprocess
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from rostbot.i18n import LANGUAGES, Translations
+from system_tools import need
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "src" / "rostbot"
@@ -142,9 +142,7 @@ def test_babel_check_finds_no_errors(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_msgfmt_check_format(lang: str, tmp_path: Path) -> None:
-    msgfmt = shutil.which("msgfmt")
-    if msgfmt is None:
-        pytest.skip("msgfmt (GNU gettext) is not on PATH; install the `gettext` package")
+    msgfmt = need("gettext", "msgfmt")
     path = catalog_path(lang)
     plain = subprocess.run(
         [msgfmt, "--check-format", "--check-domain", "-o", "/dev/null", str(path)],

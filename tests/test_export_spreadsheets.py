@@ -47,6 +47,7 @@ from rostbot.crypto.analyst_keys import generate_keypair
 from rostbot.export.scrub import scrub
 from rostbot.export.writer import write_csv, write_xlsx
 from rostbot.report.export_folder import read_export_folder
+from system_tools import need
 
 HOSTILE = [
     '=HYPERLINK("http://x","y")',
@@ -240,16 +241,7 @@ def assert_plain_book(path: Path) -> None:
 
 def soffice() -> str:
     """LibreOffice's command, or skip (outside CI) / fail (in CI) saying why."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is not None:
-        return found
-    reason = (
-        "LibreOffice (soffice) is not on PATH; install the Debian package "
-        "libreoffice-calc-nogui (.ci/run does)"
-    )
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run this test")
-    pytest.skip(reason)
+    return need("libreoffice-calc-nogui", "soffice", "libreoffice")
 
 
 def convert(files: Sequence[Path], out: Path, profile: Path, infilter: str | None = None) -> None:
