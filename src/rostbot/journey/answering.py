@@ -15,8 +15,8 @@ from rostbot.core import engine
 from rostbot.core.flow_model import Flow
 from rostbot.crypto.sealing import SealContext, seal
 from rostbot.i18n import N_
+from rostbot.journey import afterwards, consent, render
 from rostbot.journey import callback_data as cb
-from rostbot.journey import consent, render
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
 from rostbot.store import answers, respondents, runs, updates
 from rostbot.store.answers import SealedAnswer
@@ -243,6 +243,8 @@ async def finish(
                 (Button(services.t(lang, "No, thank you"), cb.make("k", open_run.handle, "n")),),
             ),
         )
+    else:
+        afterwards.closing(services, open_run.flow, lang, answer)
 
 
 async def record_contact_consent(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rostbot.core import engine
-from rostbot.journey import answering, consent, render, rights
+from rostbot.journey import afterwards, answering, consent, render, rights
 from rostbot.journey import callback_data as cb
 from rostbot.journey.answering import OpenRun
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
@@ -62,7 +62,7 @@ async def on_start(services: Services, person: Person, code: str | None) -> Answ
     lang = answer.lang
     if not code:
         if not await _offer_continue(services, person, lang, answer):
-            consent.about(services, lang, answer)
+            await _about_or_known(services, person, lang, answer)
         return answer
     invitation = await consent.usable_invitation(services, code)
     if invitation is None:
@@ -96,6 +96,12 @@ async def on_start(services: Services, person: Person, code: str | None) -> Answ
     return answer
 
 
+async def _about_or_known(services: Services, person: Person, lang: str, answer: Answer) -> None:
+    """A known person hears where they stand; only a stranger gets the stranger's text."""
+    if not await afterwards.known_reply(services, person, lang, answer):
+        consent.about(services, lang, answer)
+
+
 async def _resume(
     services: Services, person: Person, handle: str, lang: str, answer: Answer
 ) -> None:
@@ -114,7 +120,7 @@ async def on_text(services: Services, person: Person, text: str) -> Answer:
     lang = answer.lang
     open_run = await _latest_open(services, person)
     if open_run is None:
-        consent.about(services, lang, answer)
+        await _about_or_known(services, person, lang, answer)
         return answer
     await answering.give(
         services, person, open_run, engine.Typed(text), lang, answer, pressed=False
@@ -332,6 +338,8 @@ async def _contact_press(
         answer.replies.append(
             Reply(services.t(lang, "You said no. We will not contact you."), edit=True)
         )
+    if flow is not None:
+        afterwards.closing(services, flow, lang, answer)
 
 
 async def on_language(services: Services, person: Person, lang: str | None) -> Answer:

@@ -42,6 +42,25 @@ async def lines(services: Services, pseudonym: str, lang: str) -> list[str]:
     return found
 
 
+async def upcoming(services: Services, pseudonym: str, lang: str) -> list[str]:
+    """One line per place in a meeting that has not started, soonest first."""
+    now = services.clock()
+    held = []
+    for booking_row in await bookings.for_person(services.db, pseudonym):
+        if booking_row.status not in ("booked", "waitlisted"):
+            continue
+        event = await events.get(services.db, booking_row.event_id)
+        if event is None or event.status != "scheduled" or event.starts_at <= now:
+            continue
+        msgid = BOOKED if booking_row.status == "booked" else WAITING
+        held.append((event.starts_at, msgid, event))
+    held.sort(key=lambda item: item[0])
+    return [
+        services.t(lang, msgid, title=event.title(lang), when=wording.short_when(event, lang))
+        for _, msgid, event in held
+    ]
+
+
 async def withdraw(tx: Transaction, services: Services, pseudonym: str) -> None:
     """Withdrawing cancels future bookings (seats go to the waitlist) and stops all messages."""
     if await booking.release_all(tx, Office.of(services), pseudonym):

@@ -1,0 +1,137 @@
+"""After the yes: a clear end to a flow, and a true reply to whatever the person sends later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from conftest import RunningBot
+from journey_steps import answer_question, is_question, start_and_consent
+from rostbot.sandbox.botapi import SandboxBotApi
+from rostbot.sandbox.people import BotMessage, SandboxUser
+
+
+@dataclass(frozen=True)
+class Words:
+    lang: str
+    take_part: str
+    done: str
+    known: str
+    answered: str
+    stranger: str
+    contact_no: str
+    mydata: str
+
+
+SV = Words(
+    lang="sv",
+    take_part="Ja, jag vill vara med",
+    done="Du är klar.",
+    known="Hej igen!",
+    answered="Du har svarat på",
+    stranger="Jag sparar ingenting om dig om du inte säger ja",
+    contact_no="Nej tack",
+    mydata="/minadata",
+)
+DA = Words(
+    lang="da",
+    take_part="Ja, jeg vil være med",
+    done="Du er færdig.",
+    known="Hej igen!",
+    answered="Du har svaret på",
+    stranger="Jeg gemmer intet om dig, medmindre du siger ja",
+    contact_no="Nej tak",
+    mydata="/minedata",
+)
+BOTH = pytest.mark.parametrize("words", [SV, DA], ids=["sv", "da"])
+
+
+async def answer_all(user: SandboxUser, question: BotMessage, end: str) -> None:
+    """Answer every question until a message with `end` in its text or buttons comes."""
+    while True:
+        mark = user.mark()
+        await answer_question(user, question)
+        question = await user.wait_for_message(
+            lambda m: is_question(m) or end in m.content or end in m.button_texts(), after=mark
+        )
+        if not is_question(question):
+            return
+
+
+async def finish(bot: RunningBot, user: SandboxUser, flow_id: str, words: Words) -> None:
+    [code] = await bot.invite(flow_id)
+    first = await start_and_consent(user, code, yes_text=words.take_part, age_yes="Ja")
+    await answer_all(user, first, words.done)
+
+
+@BOTH
+async def test_a_flow_without_the_contact_question_ends_with_you_are_done(
+    api: SandboxBotApi, bot: RunningBot, words: Words
+) -> None:
+    user = api.user(language_code=words.lang)
+    await finish(bot, user, "meeting_feedback", words)
+    done = user.last()
+    assert done.text is not None and words.done in done.text
+    assert words.mydata in done.text
+
+
+@BOTH
+async def test_the_contact_question_is_followed_by_you_are_done(
+    api: SandboxBotApi, bot: RunningBot, words: Words
+) -> None:
+    user = api.user(language_code=words.lang)
+    [code] = await bot.invite("income_support_followup")
+    first = await start_and_consent(user, code, yes_text=words.take_part, age_yes="Ja")
+    await answer_all(user, first, words.contact_no)
+    offer = await user.wait_for_message(lambda m: words.contact_no in m.button_texts())
+    assert not any(words.done in (m.text or "") for m in user.inbox)
+    mark = user.mark()
+    await user.press(words.contact_no, message=offer)
+    await user.wait_for_message(lambda m: words.done in (m.text or ""), after=mark)
+
+
+@BOTH
+async def test_after_finishing_text_and_start_get_the_known_person_reply(
+    api: SandboxBotApi, bot: RunningBot, words: Words
+) -> None:
+    user = api.user(language_code=words.lang)
+    await finish(bot, user, "meeting_feedback", words)
+    for send in (user.send_text("tack!"), user.send_command("/start")):
+        mark = user.mark()
+        await send
+        reply = await user.wait_for_message(lambda m: words.known in (m.text or ""), after=mark)
+        assert reply.text is not None and words.answered in reply.text
+        rights = await user.wait_for_message(lambda m: words.mydata in (m.text or ""), after=mark)
+        texts = " ".join(m.text or "" for m in user.inbox[mark:])
+        assert words.stranger not in texts
+        assert rights is not reply
+
+
+@BOTH
+async def test_a_stranger_still_gets_the_stranger_text(
+    api: SandboxBotApi, bot: RunningBot, words: Words
+) -> None:
+    user = api.user(language_code=words.lang)
+    await user.send_text("hej")
+    await user.wait_for_message(lambda m: words.stranger in (m.text or ""))
+    assert not any(words.known in (m.text or "") for m in user.inbox)
+
+
+async def test_after_no_thanks_the_text_says_only_the_no_is_stored(
+    api: SandboxBotApi, bot: RunningBot
+) -> None:
+    [code] = await bot.invite("youth_placement")
+    user = api.user(language_code="sv")
+    await user.send_command("/start", code)
+    await user.wait_for_message(lambda m: "Nej tack" in m.button_texts())
+    mark = user.mark()
+    await user.press("Nej tack")
+    await user.wait_for_message(lambda m: "Inga svar sparas" in (m.text or ""), after=mark)
+    mark = user.mark()
+    await user.send_command("/start")
+    told = await user.wait_for_message(
+        lambda m: "Jag sparar bara det" in (m.text or ""), after=mark
+    )
+    assert "/radera" in (told.text or "")
+    assert not any(SV.stranger in (m.text or "") for m in user.inbox[mark:])
