@@ -180,7 +180,10 @@ def test_shipped_minimum_ages_and_contact_questions(shipped: dict[str, Flow]) ->
         if flow.id == "youth_placement":
             assert flow.min_age == 15
         else:
-            assert (flow.min_age_for("sv"), flow.min_age_for("da")) == (13, 15), flow.id
+            # The age follows the country whose rules apply, in every language.
+            expected = {"se": 13, "dk": 15} if flow.id != "rehab_job_dk" else {"se": 15, "dk": 15}
+            for country, age in expected.items():
+                assert flow.age_limit(country) == age, (flow.id, country)
         assert flow.ask_contact is (flow.id != "meeting_feedback")
 
 
@@ -446,27 +449,27 @@ CASES: list[tuple[str, str, str, str, str, str]] = [
         "positive",
     ),
     (
-        "min_age unknown language",
+        "min_age per language (the old form)",
         "languages: [sv, da]",
-        "languages: [sv, da]\nmin_age: {sv: 13, no: 15}",
-        "min_age.no",
-        "unknown language 'no' in min_age; use sv or da",
+        "languages: [sv, da]\nmin_age: {sv: 13, da: 15}",
+        "min_age",
+        "the age limit follows the country whose rules apply (jurisdiction: se is 13, dk is 15)",
         "min_age",
     ),
     (
-        "min_age missing a language",
+        "unknown jurisdiction",
         "languages: [sv, da]",
-        "languages: [sv, da]\nmin_age: {sv: 13}",
-        "min_age",
-        "min_age gives no age for Danish (da)",
-        "min_age",
+        "languages: [sv, da]\njurisdiction: no",
+        "jurisdiction",
+        "",
+        "jurisdiction",
     ),
     (
         "min_age not a number",
         "languages: [sv, da]",
         "languages: [sv, da]\nmin_age: teen",
         "min_age",
-        "min_age must be a whole number (like 15) or one age per language",
+        "min_age must be a whole number (like 15)",
         "min_age",
     ),
 ]

@@ -274,7 +274,8 @@ def _cmd_secret(args: argparse.Namespace) -> int:
 
 
 def _cmd_flows_check(args: argparse.Namespace) -> int:
-    directory = args.dir or settings_from_env().flows_dir
+    settings = settings_from_env()
+    directory = args.dir or settings.flows_dir
     problems = check_flows(directory)
     for problem in problems:
         print(problem)
@@ -283,6 +284,15 @@ def _cmd_flows_check(args: argparse.Namespace) -> int:
         return EXIT_BAD
     flows = load_flows(directory)
     print(f"{len(flows)} flow(s) OK: {', '.join(sorted(flows))}")
+    for flow in sorted(flows.values(), key=lambda f: f.id):
+        has_support = flow.support is not None or all(
+            settings.support(lang) for lang in flow.languages
+        )
+        if flow.has_sensitive_questions() and not has_support:
+            print(
+                f"warning: {flow.id} asks sensitive questions but names no support line; "
+                "add `support:` to the flow or set ROSTBOT_SUPPORT_SV / ROSTBOT_SUPPORT_DA"
+            )
     return 0
 
 

@@ -11,6 +11,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{10,100}$")
+COUNTRIES: tuple[str, ...] = ("se", "dk")
+# Where a person can complain about how their data is handled, by country.
+SUPERVISORY_AUTHORITIES: dict[str, str] = {
+    "se": "Integritetsskyddsmyndigheten (IMY), imy.se",
+    "dk": "Datatilsynet, datatilsynet.dk",
+}
 
 
 class ConfigError(Exception):
@@ -29,6 +35,16 @@ class Settings:
     tz: str = "Europe/Stockholm"
     organisation: str = "rostbot"
     contact: str = ""
+    # The country whose rules apply (age limits, the supervisory authority); a flow
+    # may name its own `jurisdiction`.
+    country: str = "se"
+    dpo: str = ""  # how to reach the data protection officer
+    supervisory_authority: str = ""  # empty: the country's authority
+    legal_basis_sv: str = ""  # empty: the public task, in the catalog's plain words
+    legal_basis_da: str = ""
+    privacy_url: str = ""  # the full privacy notice on the organisation's website
+    support_sv: str = ""  # where to get help or talk to someone, e.g. a phone line
+    support_da: str = ""
     retention_days: int = 365
     reminder_offsets: tuple[int, ...] = (24 * 60, 2 * 60)  # minutes before a meeting
     # Bot API calls per second into chats, across all chats: Telegram allows about 30.
@@ -38,6 +54,23 @@ class Settings:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
+
+    @property
+    def authority(self) -> str:
+        return self.supervisory_authority or SUPERVISORY_AUTHORITIES[self.country]
+
+    def legal_basis(self, lang: str) -> str:
+        """The organisation's own legal-basis wording in `lang`, or '' for the default."""
+        return self.legal_basis_da if lang == "da" else self.legal_basis_sv
+
+    def support(self, lang: str) -> str:
+        """The organisation's support line in `lang` (else the other language's), or ''."""
+        first, second = (
+            (self.support_da, self.support_sv)
+            if lang == "da"
+            else (self.support_sv, self.support_da)
+        )
+        return first or second
 
     @property
     def bot_file_url(self) -> str:
@@ -95,6 +128,12 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         rate = -1.0
     if not 0 <= rate <= 1000:
         raise ConfigError("ROSTBOT_SEND_RATE must be a number of messages per second, 0 to 1000")
+    country = env.get("ROSTBOT_COUNTRY", "dk" if tz == "Europe/Copenhagen" else "se")
+    if country not in COUNTRIES:
+        raise ConfigError("ROSTBOT_COUNTRY must be se (Sweden) or dk (Denmark)")
+    privacy_url = env.get("ROSTBOT_PRIVACY_URL", "").strip()
+    if privacy_url and not privacy_url.startswith(("https://", "http://")):
+        raise ConfigError("ROSTBOT_PRIVACY_URL must be a web address starting with https://")
     return Settings(
         token=env.get("ROSTBOT_TOKEN") or None,
         bot_api_url=url,
@@ -106,6 +145,14 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         tz=tz,
         organisation=env.get("ROSTBOT_ORGANISATION", "rostbot"),
         contact=env.get("ROSTBOT_CONTACT", ""),
+        country=country,
+        dpo=env.get("ROSTBOT_DPO", "").strip(),
+        supervisory_authority=env.get("ROSTBOT_SUPERVISORY_AUTHORITY", "").strip(),
+        legal_basis_sv=env.get("ROSTBOT_LEGAL_BASIS_SV", "").strip(),
+        legal_basis_da=env.get("ROSTBOT_LEGAL_BASIS_DA", "").strip(),
+        privacy_url=privacy_url,
+        support_sv=env.get("ROSTBOT_SUPPORT_SV", "").strip(),
+        support_da=env.get("ROSTBOT_SUPPORT_DA", "").strip(),
         retention_days=int(retention),
         reminder_offsets=_reminder_offsets(env.get("ROSTBOT_REMINDERS", "24h,2h")),
         send_rate=rate,

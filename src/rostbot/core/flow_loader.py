@@ -62,7 +62,7 @@ LANGUAGE_NAMES: dict[str, str] = {"sv": "Swedish", "da": "Danish"}
 TYPE_LIST = ", ".join(QUESTION_TYPES)
 
 # Which keys hold a `Text`, and how the bot sends it: as a message or on a button.
-_FLOW_MESSAGE_TEXTS: tuple[str, ...] = ("title", "intro", "outro", "purpose")
+_FLOW_MESSAGE_TEXTS: tuple[str, ...] = ("title", "intro", "outro", "purpose", "support")
 _QUESTION_MESSAGE_TEXTS: tuple[str, ...] = ("text", "help", "low", "high")
 _TEXT_FIELDS: frozenset[str] = frozenset({*_FLOW_MESSAGE_TEXTS, *_QUESTION_MESSAGE_TEXTS, "label"})
 
@@ -536,7 +536,7 @@ class _Checker:
         min_age: list[ErrorDetails] = []
         missing: dict[Loc, list[str]] = {}  # one line per place, not one per key
         for error in errors:
-            if error["loc"][:1] == ("min_age",) and len(error["loc"]) > 1:
+            if error["loc"][:1] == ("min_age",):
                 min_age.append(error)  # one error per branch of the union; see below
             elif error["type"] == "missing":
                 loc = _without_tag(tuple(error["loc"]))
@@ -550,26 +550,21 @@ class _Checker:
             self._add_min_age_errors(min_age)
 
     def _add_min_age_errors(self, errors: list[ErrorDetails]) -> None:
-        # min_age is `int | {sv: int, da: int}`: pydantic reports a failure for each
-        # branch of the union, which reads as two contradicting complaints.
-        in_dict = [e for e in errors if len(e["loc"]) > 2]
-        if not in_dict:
+        # min_age is `int | None`: pydantic reports a failure for each branch of the
+        # union, which reads as two complaints; one plain line says it better.
+        if any(isinstance(e.get("input"), dict) for e in errors):
+            # The old form, one age per language: the age follows the country now.
             self.add(
                 ("min_age",),
-                "min_age must be a whole number (like 15) or one age per language "
-                "(like {sv: 13, da: 15})",
+                "min_age is one age for every language: the age limit follows the "
+                "country whose rules apply (jurisdiction: se is 13, dk is 15), not the "
+                "language; write one number like 15, or leave min_age out to use the "
+                "country's age",
             )
-            return
-        for error in in_dict:
-            loc: Loc = ("min_age", *error["loc"][2:])
-            if loc[-1] == "[key]":
-                self.add(
-                    loc[:-1],
-                    f"unknown language '{loc[-2]}' in min_age; use sv or da",
-                    key=True,
-                )
-            else:
-                self.add(loc, _plain_message(error, loc))
+        elif any(e["type"] in ("greater_than_equal", "less_than_equal") for e in errors):
+            self.add(("min_age",), "min_age is an age between 0 and 120")
+        else:
+            self.add(("min_age",), "min_age must be a whole number (like 15)")
 
     def _add_pydantic_error(self, error: ErrorDetails) -> None:
         raw_loc = tuple(error["loc"])
@@ -741,7 +736,6 @@ class _RawChecks:
 
     def run(self) -> None:
         self.check_id()
-        self.check_min_age()
         for key in _FLOW_MESSAGE_TEXTS:
             self.check_text(self.data.get(key), (key,), button=False)
         for index, question in self.questions:
@@ -758,18 +752,6 @@ class _RawChecks:
                 f"flow id '{flow_id}' must match the file name '{self.stem}' "
                 f"(rename the file or change the id)",
             )
-
-    def check_min_age(self) -> None:
-        min_age = self.data.get("min_age")
-        if not isinstance(min_age, dict):
-            return
-        for lang in self.languages:
-            if lang not in min_age:
-                self.c.add(
-                    ("min_age",),
-                    f"min_age gives no age for {LANGUAGE_NAMES[lang]} ({lang}); "
-                    "add one or use a single number for all",
-                )
 
     def check_text(self, value: object, loc: Loc, *, button: bool) -> None:
         """Every listed language has a non-empty text that fits where it is shown."""

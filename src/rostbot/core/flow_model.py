@@ -28,6 +28,8 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_]{1,16}$")
 MAX_TEXT_LENGTH = 2000
 MAX_LABEL_LENGTH = 40
+# The age from which a child may agree alone to an online service.
+JURISDICTION_MIN_AGE: dict[str, int] = {"se": 13, "dk": 15}
 MAX_MESSAGE_LENGTH = 3500  # leaves room below Telegram's 4096 for progress and hints
 
 
@@ -222,12 +224,18 @@ class Flow(Strict):
     version: int = Field(ge=1)
     target_group: str
     title: Text
-    min_age: int | dict[Literal["sv", "da"], int] | None = None
+    # The country whose rules apply (the age limit); absent: the organisation's country.
+    jurisdiction: Literal["se", "dk"] | None = None
+    # The youngest age allowed; absent: the jurisdiction's age; 0: no age question.
+    min_age: int | None = Field(default=None, ge=0, le=120)
     languages: list[Literal["sv", "da"]] = Field(min_length=1)
     intro: Text
     outro: Text
     purpose: Text
     ask_contact: bool = True
+    # Where to get help or talk to someone, for flows that ask about hard things;
+    # absent: the organisation's support line, if it has one.
+    support: Text | None = None
     questions: list[Question] = Field(min_length=1, max_length=30)
 
     @field_validator("id")
@@ -237,22 +245,18 @@ class Flow(Strict):
             raise ValueError("an id is lower-case letters, digits and _, starting with a letter")
         return value
 
-    @field_validator("min_age")
-    @classmethod
-    def _age_range(cls, value: int | dict[str, int] | None) -> int | dict[str, int] | None:
-        ages = value.values() if isinstance(value, dict) else [value] if value else []
-        if any(not 0 <= age <= 120 for age in ages):
-            raise ValueError("an age is between 0 and 120")
-        return value
+    def age_limit(self, country: str) -> int | None:
+        """The age a person must have reached, under this flow's rules; None: no question.
 
-    def min_age_for(self, lang: str) -> int | None:
-        """The age a person must have reached to take part, in that language's country."""
-        if isinstance(self.min_age, dict):
-            for key, age in self.min_age.items():
-                if key == lang:
-                    return age
-            return None
-        return self.min_age
+        `country` is the organisation's; the flow's own `jurisdiction` wins. The
+        limit is the same in every language the person may choose.
+        """
+        if self.min_age is not None:
+            return self.min_age or None
+        return JURISDICTION_MIN_AGE[self.jurisdiction or country]
+
+    def has_sensitive_questions(self) -> bool:
+        return any(q.sensitive for q in self.questions)
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

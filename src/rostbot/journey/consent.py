@@ -12,6 +12,7 @@ import secrets
 
 from rostbot.core import engine
 from rostbot.core.flow_model import Flow
+from rostbot.core.flow_time import estimated_minutes
 from rostbot.i18n import N_
 from rostbot.journey import callback_data as cb
 from rostbot.journey import render
@@ -20,31 +21,54 @@ from rostbot.store import invitations, respondents, runs
 from rostbot.store.invitations import Invitation
 from rostbot.store.runs import FlowRun
 
-# The fixed parts of the consent dialogue, in the order they are shown; their
-# wording (with the flow's purpose) is what the consent's text hash names.
+# The fixed parts of the consent dialogue, in the order they are shown (the flow's
+# purpose comes second); their wording is what the consent's text hash names.
 CONSENT_PARTS = (
-    N_("Hello! I am a feedback bot from {organisation}."),
+    N_("Hello! I am a bot from {organisation}. {organisation} is responsible for your data."),
     N_("Taking part is voluntary. It never affects your case or the help you get."),
     N_(
-        "Your answers are locked with a code at once. Only our analysts can open them. "
-        "They report answers only for groups, never for one person."
+        "Telegram is a company outside the EU. Telegram can read what is in this chat, "
+        "also your answers. The chat stays on your phone until you clear it."
     ),
-    N_("We store no name and no phone number. We keep your answers for at most {months} months."),
+    N_(
+        "With us, your answers are locked with a code at once. Only our analysts can open "
+        "them. They report answers only for groups, never for one person. "
+        "We keep your answers for at most {months} months."
+    ),
     N_("You can stop at any time. You can see, withdraw or erase your data here in the chat."),
 )
-READ_MORE = N_(
-    "More about your data:\n\n"
-    "• {organisation} is responsible. We ask as part of our public task to improve our work.\n"
-    "• Telegram is a service outside the EU. Telegram can see that you write to this bot. "
-    "We send Telegram as little as possible.\n"
-    "• We store: a code made from your Telegram account that cannot be turned back, "
-    "your language, your yes to this text and when, and your locked answers.\n"
-    "• Analysts open the answers on their own computer. They remove names and numbers "
-    "before anyone reads them. Small groups are never shown.\n"
-    "• Your rights: /mydata shows what we store. /withdraw stops all contact. "
-    "/erase deletes your data.\n"
-    "• Questions or complaints: {contact}"
+
+# "Read more": one line each, in this order; the optional ones only when set.
+READ_MORE_TITLE = N_("More about your data:")
+READ_MORE_RESPONSIBLE = N_("{organisation} is responsible for your data.")
+READ_MORE_PUBLIC_TASK = N_(
+    "We ask as part of our public task: to learn how our help works and make it better."
 )
+READ_MORE_POINTS = (
+    N_(
+        "Telegram is a company outside the EU. Telegram can read what is in this chat, "
+        "also your answers. We send Telegram as little as possible."
+    ),
+    N_("The chat stays on your phone until you clear it. Someone who uses your phone can read it."),
+    N_(
+        "We store: a code made from your Telegram id, your language, your yes to this "
+        "text and when, and your locked answers. We store no name and no phone number."
+    ),
+    N_(
+        "Analysts open the answers on their own computer. They remove names and numbers "
+        "before anyone reads the answers. Results for small groups are never shown."
+    ),
+    N_(
+        "Your rights: /mydata shows what we store. /withdraw stops all contact. "
+        "/erase deletes your data."
+    ),
+    N_("You may also object to how we use your data. Write to us: {contact}"),
+)
+READ_MORE_DPO = N_("Our data protection officer: {dpo}")
+READ_MORE_DPO_FALLBACK = N_("You reach our data protection officer through {contact}.")
+READ_MORE_COMPLAINT = N_("You can complain to {authority}.")
+READ_MORE_NOTICE = N_("All about your data: {url}")
+READ_MORE_SUPPORT = N_("If you want to talk to someone: {support}")
 
 
 def code_hash(code: str) -> str:
@@ -64,10 +88,51 @@ def _months(services: Services) -> int:
     return max(1, round(services.settings.retention_days / 30))
 
 
+def length_text(services: Services, flow: Flow, lang: str) -> str:
+    """How many questions and how long, said before the person says yes."""
+    count, minutes = len(flow.questions), estimated_minutes(flow, lang)
+    questions = (
+        services.t(lang, "There is one question.")
+        if count == 1
+        else services.t(lang, "There are {count} questions.", count=count)
+    )
+    time = (
+        services.t(lang, "It takes about one minute.")
+        if minutes == 1
+        else services.t(lang, "It takes about {minutes} minutes.", minutes=minutes)
+    )
+    return f"{questions} {time}"
+
+
 def consent_texts(services: Services, flow: Flow, lang: str) -> list[str]:
     org = services.settings.organisation
     parts = [services.t(lang, p, organisation=org, months=_months(services)) for p in CONSENT_PARTS]
+    # The number of questions and the time go with "voluntary", before the yes.
+    parts[1] = f"{length_text(services, flow, lang)} {parts[1]}"
     return [parts[0], flow.purpose.get(lang), *parts[1:]]
+
+
+def read_more_text(services: Services, flow: Flow, lang: str) -> str:
+    """The longer notice behind "Read more": who, why, Telegram, rights, where to turn."""
+    settings = services.settings
+    contact = settings.contact or settings.organisation
+    why = settings.legal_basis(lang) or services.t(lang, READ_MORE_PUBLIC_TASK)
+    lines = [
+        services.t(lang, READ_MORE_RESPONSIBLE, organisation=settings.organisation) + " " + why
+    ]
+    lines += [services.t(lang, p, contact=contact) for p in READ_MORE_POINTS]
+    if settings.dpo:
+        lines.append(services.t(lang, READ_MORE_DPO, dpo=settings.dpo))
+    else:
+        lines.append(services.t(lang, READ_MORE_DPO_FALLBACK, contact=contact))
+    lines.append(services.t(lang, READ_MORE_COMPLAINT, authority=settings.authority))
+    if settings.privacy_url:
+        lines.append(services.t(lang, READ_MORE_NOTICE, url=settings.privacy_url))
+    support = flow.support.get(lang) if flow.support is not None else settings.support(lang)
+    if support:
+        lines.append(services.t(lang, READ_MORE_SUPPORT, support=support))
+    title = services.t(lang, READ_MORE_TITLE)
+    return title + "\n\n" + "\n".join(f"• {line}" for line in lines)
 
 
 def consent_text_hash(services: Services, flow: Flow, lang: str) -> str:

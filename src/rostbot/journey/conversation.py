@@ -231,63 +231,68 @@ async def _consent_press(
         else:
             answer.toast = services.t(lang, "This link has been used already.")
         return
-    min_age = flow.min_age_for(lang)
+    min_age = flow.age_limit(services.settings.country)
+    # The message pressed keeps its text (the notice stays readable in the chat);
+    # what was chosen is added under it. Read-more buttons say Y/N instead of y/n.
+    if act in ("y", "Y", "n", "N"):
+        shown = (
+            consent.read_more_text(services, flow, lang)
+            if act.isupper()
+            else consent.consent_texts(services, flow, lang)[-1]
+        )
+        label = "Yes, I want to take part" if act.lower() == "y" else "No thanks"
+        answer.replies.append(_with_choice(services, lang, shown, services.t(lang, label)))
+        act = act.lower()
     if act == "l":
         services.remember_language(pseudonym, lang)
         consent.present(services, flow, code, lang, answer)
     elif act == "m":
         answer.add(
-            services.t(
-                lang,
-                consent.READ_MORE,
-                organisation=services.settings.organisation,
-                contact=services.settings.contact or services.settings.organisation,
-            ),
+            consent.read_more_text(services, flow, lang),
             answer_buttons_after_more(services, lang, code),
         )
     elif act == "n":
         await respondents.add_decline(services.db, pseudonym, flow.id)
-        answer.replies.append(Reply(services.t(lang, "You said: No thanks."), edit=True))
         answer.add(
             services.t(
                 lang, "That is fine. Nothing about your answers is saved. Thank you for your time."
             )
         )
     elif act == "y" and min_age:
-        answer.replies.append(
-            Reply(services.t(lang, "You said: Yes, I want to take part."), edit=True)
-        )
         consent.ask_age(services, flow, code, lang, min_age, answer)
     elif act in ("y", "a"):
         if act == "a" and min_age:
-            said = services.t(lang, "Are you {age} years or older?", age=min_age)
-            said += "\n\n" + services.t(
-                lang, "✓ Your answer: {answer}", answer=services.t(lang, "Yes")
-            )
-        else:
-            said = services.t(lang, "You said: Yes, I want to take part.")
-        answer.replies.append(Reply(said, edit=True))
+            asked = services.t(lang, "Are you {age} years or older?", age=min_age)
+            answer.replies.append(_with_choice(services, lang, asked, services.t(lang, "Yes")))
         await _open_run(services, person, invitation, lang, min_age, answer)
-    elif act == "u":
-        answer.replies.append(Reply(services.t(lang, "You said: No."), edit=True))
+    elif act == "u" and min_age:
+        asked = services.t(lang, "Are you {age} years or older?", age=min_age)
+        answer.replies.append(_with_choice(services, lang, asked, services.t(lang, "No")))
         answer.add(
             services.t(
                 lang,
                 "Thank you for wanting to help. These questions are for "
                 "people who are {age} or older. Nothing has been saved.",
-                age=min_age or 0,
+                age=min_age,
             )
         )
     else:
         answer.toast = services.t(lang, "I do not understand that button.")
 
 
+def _with_choice(services: Services, lang: str, shown: str, choice: str) -> Reply:
+    """The pressed message as it was, with the choice under it and no buttons."""
+    return Reply(
+        shown + "\n\n" + services.t(lang, "✓ You said: {answer}", answer=choice), edit=True
+    )
+
+
 def answer_buttons_after_more(
     services: Services, lang: str, code: str
 ) -> tuple[tuple[Button, ...], ...]:
     return (
-        (Button(services.t(lang, "Yes, I want to take part"), cb.make("c", lang, "y", code)),),
-        (Button(services.t(lang, "No thanks"), cb.make("c", lang, "n", code)),),
+        (Button(services.t(lang, "Yes, I want to take part"), cb.make("c", lang, "Y", code)),),
+        (Button(services.t(lang, "No thanks"), cb.make("c", lang, "N", code)),),
     )
 
 
