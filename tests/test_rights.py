@@ -238,6 +238,8 @@ async def test_minadata_lists_consents_open_flows_sealed_answers_and_the_contact
         f"• {given} svar, låsta. Bara analytikerna kan öppna dem.",
         "• Kontakt senare: Ja",
         "• Bokningar: inga",
+        "• Numren på meddelandena i den här chatten från de senaste 48 timmarna, låsta,"
+        " så att /rensa kan ta bort dem",
     ]
 
 
@@ -257,6 +259,8 @@ async def test_minedata_in_danish_lists_the_open_flow_and_no_contact(
         "• 2 svar, låst. Kun analytikerne kan åbne dem.",
         "• Kontakt senere: Nej",
         "• Bookinger: ingen",
+        "• Numrene på beskederne i denne chat fra de seneste 48 timer, låst,"
+        " så /ryd kan slette dem",
     ]
 
 

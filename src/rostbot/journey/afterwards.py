@@ -17,14 +17,15 @@ RIGHTS = N_(
     "What you can do here:\n"
     "/mydata – see what I store about you\n"
     "/withdraw – stop all contact\n"
-    "/erase – delete your data"
+    "/erase – delete your data\n"
+    "/clear – delete the messages in this chat"
 )
 
 
 def closing(services: Services, flow: Flow, lang: str, answer: Answer) -> None:
     """The last message of a flow: the person is done, what is kept, what they can do."""
     lang = render.flow_language(flow, lang)
-    text = services.t(lang, "You are done. Thank you! Your answers are saved and locked.")
+    text = services.t(lang, "You are done. Your answers are saved and locked.")
     answer.add(text + "\n\n" + services.t(lang, RIGHTS))
 
 
@@ -77,3 +78,30 @@ async def known_reply(services: Services, person: Person, lang: str, answer: Ans
     answer.add("\n".join(lines))
     answer.add(services.t(lang, RIGHTS))
     return True
+
+
+async def after_clearing(services: Services, person: Person) -> Answer:
+    """Say honestly what clearing the chat did and did not do."""
+    pseudonym = services.pseudonym(person)
+    who = await respondents.get(services.db, pseudonym)
+    lang = who.lang if who is not None else services.guess_language(person, pseudonym)
+    answer = Answer(lang=lang)
+    text = services.t(
+        lang,
+        "Done. I deleted the messages in this chat from the last 48 hours. "
+        "I keep no list of them, not even of this message.",
+    )
+    text += "\n\n" + services.t(
+        lang,
+        "Telegram does not let me delete older messages. To remove the whole chat, "
+        "delete it yourself in Telegram: press and hold the chat and choose “Delete chat”. "
+        "Telegram may still keep copies on its servers.",
+    )
+    if who is not None:
+        text += "\n\n" + services.t(
+            lang, "This did not delete your answers. To delete them too, send /erase."
+        )
+        if await runs.latest_open(services.db, pseudonym) is not None:
+            text += "\n\n" + services.t(lang, "Send /start when you want to go on.")
+    answer.add(text)
+    return answer

@@ -397,7 +397,8 @@ async def on_help(services: Services, person: Person) -> Answer:
             "/language – choose Swedish or Danish\n"
             "/mydata – see what I store about you\n"
             "/withdraw – stop all contact\n"
-            "/erase – delete your data",
+            "/erase – delete your data\n"
+            "/clear – delete the messages in this chat",
             organisation=services.settings.organisation,
         )
     )

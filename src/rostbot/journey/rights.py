@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from rostbot.core import engine
 from rostbot.i18n import format_day
 from rostbot.journey import callback_data as cb
+from rostbot.journey import chat_log
 from rostbot.journey.answering import load
 from rostbot.journey.services import Answer, Button, Person, Services
 from rostbot.meetings import personal_data as meeting_data
@@ -97,6 +98,14 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
         )
     )
     lines += await meeting_data.lines(services, pseudonym, lang)
+    if await chat_log.holds_any(services, pseudonym):
+        lines.append(
+            services.t(
+                lang,
+                "• The numbers of the messages in this chat from the last 48 hours, "
+                "locked, so that /clear can delete them",
+            )
+        )
     answer.add("\n".join(lines))
 
 
@@ -169,6 +178,8 @@ def ask_erase(services: Services, lang: str, answer: Answer) -> None:
 
 async def erase(services: Services, person: Person, lang: str, answer: Answer) -> None:
     pseudonym = services.pseudonym(person)
+    # The chat's message numbers go with the rest, but stay in memory: /clear still works.
+    await chat_log.keep_in_memory_only(services, pseudonym)
     async with services.db.transaction() as tx:
         person_runs = await runs.for_person(tx, pseudonym)
         response_ids = [r.response_id for r in person_runs]

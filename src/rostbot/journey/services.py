@@ -82,6 +82,9 @@ class Services:
     # Language picked before consent lives only in memory: nothing is stored
     # about someone who has not said yes.
     pending_language: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    # Message numbers in a stranger's chat (for /clear), in memory only for the same
+    # reason; a respondent's are stored encrypted (rostbot.journey.chat_log).
+    chat_messages: OrderedDict[str, list[tuple[int, int]]] = field(default_factory=OrderedDict)
     # Unfinished chat dialogues about meetings (a coordinator's draft, an alias being
     # typed), by pseudonym; in memory only: after a restart that step starts again.
     dialogues: dict[str, object] = field(default_factory=dict)

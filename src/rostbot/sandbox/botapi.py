@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import copy
 import itertools
 import json
@@ -97,6 +98,7 @@ NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
 )
+DELETE_WITHIN = 48 * 3600  # a bot may delete a message in a private chat for 48 hours
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 
 MessageListener = Callable[[str, BotMessage], None]
@@ -234,10 +236,6 @@ async def _read_params(request: web.Request) -> _Params:
     return _Params(values, uploads)
 
 
-def _now() -> int:
-    return int(time.time())
-
-
 class SandboxBotApi:
     """A fake Telegram Bot API server plus the people who talk to the bot through it."""
 
@@ -281,6 +279,7 @@ class SandboxBotApi:
         )
         self._runner: web.AppRunner | None = None
         self._closing = False
+        self.clock_offset = 0  # seconds added to the real time; tests move it forward
         self._chats: dict[int, SandboxChat] = {}
         self._user_ids = itertools.count(7_000_000_001)  # > 2**32, as real ids now are
         self._group_numbers = itertools.count(1)
@@ -409,6 +408,9 @@ class SandboxBotApi:
         return []
 
     # ------------------------------------------------------------------ the update queue
+
+    def now(self) -> int:
+        return int(time.time()) + self.clock_offset
 
     def bot_user_json(self) -> JSONDict:
         return {
@@ -664,7 +666,7 @@ class SandboxBotApi:
 
     async def _edited(self, chat: SandboxChat, message: BotMessage) -> JSONDict:
         message.edit_count += 1
-        message.edit_date = _now()
+        message.edit_date = self.now()
         message.raw = self._message_json(chat, message)
         await chat.notify()
         self._emit("edited", message)
@@ -775,7 +777,7 @@ class SandboxBotApi:
             text=text,
             entities=entities,
             reply_markup=markup,
-            date=_now(),
+            date=self.now(),
             parse_mode=p.get_str("parse_mode"),
             reply_to_message_id=reply_to,
         )
@@ -796,7 +798,7 @@ class SandboxBotApi:
             caption=caption or None,
             entities=entities,
             reply_markup=markup,
-            date=_now(),
+            date=self.now(),
             parse_mode=p.get_str("parse_mode"),
             reply_to_message_id=reply_to,
         )
@@ -904,6 +906,9 @@ class SandboxBotApi:
             and not chat.bot_is_admin
         ):
             raise bad_request("message can't be deleted")
+        shown = chat.message_json(message_id)
+        if shown is not None and self.now() - int(shown.get("date", 0)) > DELETE_WITHIN:
+            raise bad_request("message can't be deleted")
         message = chat.bot_message(message_id)
         deleted = await chat.delete_message(message_id)
         if message is not None:
@@ -922,8 +927,9 @@ class SandboxBotApi:
         ids = p.get_json("message_ids")
         if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
             raise bad_request("message_ids must be an Array of 1-100 Integers")
-        for message_id in ids:  # messages that can't be found are skipped
-            await self._delete(chat, int(message_id))
+        for message_id in ids:  # messages that can't be found or deleted are skipped
+            with contextlib.suppress(ApiError):
+                await self._delete(chat, int(message_id))
         return True
 
     async def _api_answerCallbackQuery(self, p: _Params) -> bool:

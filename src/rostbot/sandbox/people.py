@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import mimetypes
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -28,10 +27,6 @@ _OGG_STUB = b"OggS\x00\x02" + bytes(20)
 _PDF_STUB = b"%PDF-1.4\n% rostbot sandbox\n%%EOF\n"
 
 
-def _now() -> int:
-    return int(time.time())
-
-
 class Hub(Protocol):
     """What people need from the Bot API server (implemented by `SandboxBotApi`)."""
 
@@ -40,6 +35,10 @@ class Hub(Protocol):
     privacy_mode: bool
 
     def bot_user_json(self) -> JSONDict: ...
+
+    def now(self) -> int:
+        """Unix time as the server sees it (tests may move it forward)."""
+        ...
 
     def push_update(self, kind: str, payload: JSONDict) -> int: ...
 
@@ -258,7 +257,7 @@ class SandboxChat:
         else:
             message["from"] = sender.user_json()
         message["chat"] = self.chat_json()
-        message["date"] = _now()
+        message["date"] = self._hub.now()
         if reply_to is not None:
             replied = self.message_json(reply_to)
             if replied is None:
@@ -291,7 +290,7 @@ class SandboxChat:
         entities = detect_entities(text)
         if entities:
             edited["entities"] = entities
-        edited["edit_date"] = _now()
+        edited["edit_date"] = self._hub.now()
         self._messages[message_id] = edited
         await sender.before_update_in(self)
         if not self._bot_sees(edited):
@@ -524,7 +523,7 @@ class SandboxUser(SandboxChat):
         return {
             "chat": self.chat_json(),
             "from": self.user_json(),
-            "date": _now(),
+            "date": self._hub.now(),
             "old_chat_member": member(old),
             "new_chat_member": member(new),
         }

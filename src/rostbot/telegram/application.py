@@ -33,6 +33,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("minadata", N_("See what is stored about me")),
         ("aterkalla", N_("Withdraw and stop all contact")),
         ("radera", N_("Erase my data")),
+        ("rensa", N_("Delete the messages in this chat")),
         ("hjalp", N_("Help")),
     ],
     "da": [
@@ -43,6 +44,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("minedata", N_("See what is stored about me")),
         ("traektilbage", N_("Withdraw and stop all contact")),
         ("slet", N_("Erase my data")),
+        ("ryd", N_("Delete the messages in this chat")),
         ("hjaelp", N_("Help")),
     ],
 }
@@ -55,6 +57,7 @@ ALIASES: dict[str, list[str]] = {
     "mydata": ["mydata", "minadata", "minedata"],
     "withdraw": ["withdraw", "aterkalla", "traektilbage"],
     "erase": ["erase", "radera", "slet"],
+    "clear": ["clear", "rensa", "ryd"],
 }
 
 
@@ -122,6 +125,7 @@ def build_application(
             CommandHandler(ALIASES["mydata"], handlers.on_my_data, filters=private & message),
             CommandHandler(ALIASES["withdraw"], handlers.on_withdraw, filters=private & message),
             CommandHandler(ALIASES["erase"], handlers.on_erase, filters=private & message),
+            CommandHandler(ALIASES["clear"], handlers.on_clear, filters=private & message),
             CallbackQueryHandler(
                 meeting_handlers.on_meeting_press, pattern=meeting_handlers.MEETING_BUTTONS
             ),

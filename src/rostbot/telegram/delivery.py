@@ -40,11 +40,12 @@ async def deliver(
     answer: Answer,
     query: CallbackQuery | None = None,
     questions: OpenQuestions | None = None,
-) -> None:
+) -> list[int]:
     """Answer the pressed button (if any), apply edits, then send new messages in order.
 
     With `questions`, a new flow question takes the buttons off the question sent before
     it in this chat (unless the press just edited that message, which took them already).
+    Returns the message ids of the new messages sent.
     """
     if query is not None:
         try:
@@ -59,6 +60,7 @@ async def deliver(
     edited_id = (
         pressed.message_id if pressed is not None and any(r.edit for r in answer.replies) else None
     )
+    sent: list[int] = []
     for reply in answer.replies:
         try:
             if reply.edit:
@@ -68,14 +70,16 @@ async def deliver(
             message_id = await send(bot, chat_id, reply)
         except Forbidden:
             log.info("a person has blocked the bot; nothing more is sent")
-            return
+            return sent
         except TelegramError as exc:
             log.warning("sending failed: %s", type(exc).__name__)
             raise
+        sent.append(message_id)
         if reply.question and questions is not None:
             before = questions.swap(chat_id, message_id)
             if before is not None and before != edited_id:
                 await _close(bot, chat_id, before)
+    return sent
 
 
 async def _close(bot: ExtBot[None], chat_id: int, message_id: int) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from rostbot.journey import conversation
+from rostbot.journey import afterwards, chat_log, conversation
 from rostbot.journey.services import Answer, Person, Services
 from rostbot.store.database import StoreError
 from rostbot.telegram.delivery import deliver
+
+DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -51,9 +55,46 @@ async def _respond(
         )
         if update.callback_query is not None:
             answer.toast = services.t(lang, "Not saved. Please try again.")
-    await deliver(
+    sent = await deliver(
         context.bot, person.chat_id, answer, update.callback_query, context.bot_data["questions"]
     )
+    await _remember(services, person, update, sent)
+
+
+async def _remember(services: Services, person: Person, update: Update, sent: list[int]) -> None:
+    """Note the message numbers of this exchange, so that /clear can delete them later."""
+    incoming = [update.message.message_id] if update.message is not None else []
+    try:
+        await chat_log.remember(services, services.pseudonym(person), incoming + sent)
+    except StoreError as exc:  # the reply is out; only a later /clear misses these
+        log.warning("could not note message numbers: %s", exc)
+
+
+async def on_clear(update: Update, context: Context) -> None:
+    """Delete the bot's and the person's messages in this chat (within Telegram's 48 hours)."""
+    services = services_of(context)
+    person = person_of(update)
+    pseudonym = services.pseudonym(person)
+    query = update.callback_query
+    if query is not None:
+        await deliver(context.bot, person.chat_id, Answer(), query)
+    ids = await chat_log.take_all(services, pseudonym)
+    if update.message is not None:
+        ids.append(update.message.message_id)
+    for start in range(0, len(ids), DELETE_BATCH):
+        batch = ids[start : start + DELETE_BATCH]
+        try:
+            await context.bot.delete_messages(person.chat_id, batch)
+        except TelegramError as exc:
+            log.info("deleting messages in a batch failed (%s); one by one", type(exc).__name__)
+            for message_id in batch:
+                # gone already, or too old: the confirmation says so
+                with contextlib.suppress(BadRequest):
+                    await context.bot.delete_message(person.chat_id, message_id)
+    context.bot_data["questions"].forget(person.chat_id)
+    # Sent, and on purpose not noted: clearing keeps no list, not even of this message.
+    answer = await afterwards.after_clearing(services, person)
+    await deliver(context.bot, person.chat_id, answer)
 
 
 async def on_start(update: Update, context: Context) -> None:

@@ -30,5 +30,9 @@ class OpenQuestions:
             self._by_chat.popitem(last=False)
         return before
 
+    def forget(self, chat_id: int) -> None:
+        """The chat was cleared: its question message is gone."""
+        self._by_chat.pop(chat_id, None)
+
     def __len__(self) -> int:
         return len(self._by_chat)

@@ -25,6 +25,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from rostbot.core.meeting_model import iso_utc, parse_iso_utc
+from rostbot.journey import chat_log
 from rostbot.journey.services import Services
 from rostbot.meetings import booking, notices
 from rostbot.meetings.office import Office
@@ -123,6 +124,7 @@ class OutboxSender:
             message_id = await send(self.app.bot, outgoing.chat_id, outgoing.reply)
             await outbox.mark_sent(db, item.id, message_id, iso_utc(self.services.clock()))
             self.sent += 1
+            await chat_log.remember(self.services, item.pseudonym, [message_id])
         except RetryAfter as exc:
             wait = (
                 exc.retry_after
