@@ -23,6 +23,8 @@ from rostbot.config import Settings
 from rostbot.journey.services import utc_now
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.people import SandboxUser
+from rostbot.store import retention
+from rostbot.store.retention import RetentionPolicy
 
 CLEARED_SV = "Jag sparar ingen lista över dem"
 CLEARED_DA = "Jeg gemmer ingen liste over dem"
@@ -188,3 +190,20 @@ async def test_the_sandbox_keeps_telegrams_rules_for_deleting(api: SandboxBotApi
             await raw.delete_message(bo.id, to_bo.message_id)
         assert await raw.delete_messages(bo.id, [to_bo.message_id])  # skipped, as Telegram does
         assert not bo.inbox[0].deleted
+
+
+async def test_the_daily_sweep_drops_numbers_too_old_to_delete(
+    api: SandboxBotApi, bot: RunningBot
+) -> None:
+    user = api.user(language_code="sv")
+    [code] = await bot.invite("meeting_feedback")
+    await start_and_consent(user, code, yes_text="Ja, jag vill vara med", age_yes="Ja")
+    mark = user.mark()
+    await user.send_command("/hjalp")
+    await user.wait_for_message(lambda m: "/rensa" in (m.text or ""), after=mark)
+    policy = RetentionPolicy(grace_days=30, keep_days=365)
+    today = bot.services.clock().date()
+    await retention.apply(bot.services.db, policy, today + timedelta(days=1))
+    assert chat_rows(bot.settings.db_path) == 1
+    await retention.apply(bot.services.db, policy, today + timedelta(days=3))
+    assert chat_rows(bot.settings.db_path) == 0

@@ -64,6 +64,12 @@ async def apply(db: Database, policy: RetentionPolicy, today: date) -> Deletions
             await tx.execute(f"DELETE {_UNFINISHED}", (policy.keep_cutoff(today),)),
             await tx.execute(f"DELETE {_UNUSED}", (policy.keep_cutoff(today),)),
         )
+        # Message numbers not written for two days are all past Telegram's 48 hours for
+        # deleting: of no use to /clear any more.
+        await tx.execute(
+            "DELETE FROM chat_messages WHERE updated_at < ?",
+            ((today - timedelta(days=2)).isoformat(),),
+        )
     if done != Deletions(0, 0, 0):
         await db.drop_old_copies()
     return done
