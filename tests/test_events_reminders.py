@@ -79,8 +79,8 @@ async def test_reminders_24h_and_2h_before_reach_only_those_still_booked(
         await tap(bert, "Ja, avboka", "avbokad")
         mark = walter.mark()
         await walter.send_command("/aterkalla")
-        await walter.wait_for_message("Vill du återkalla", after=mark)
-        await tap(walter, "Ja, återkalla", "Du har återkallat")
+        await walter.wait_for_message("Vill du ta tillbaka ditt ja", after=mark)
+        await tap(walter, "Ja, återkalla", "Du har tagit tillbaka ditt ja")
         await outbox_settled(bot)
         assert any("Goda nyheter" in m.content for m in cecilia.inbox)
         assert any("Goda nyheter" in m.content for m in dora.inbox)
@@ -206,10 +206,14 @@ async def test_attendees_get_the_meeting_feedback_flow_after_the_meeting(
         attendee, absent = anna, bert
         offer = await attendee.wait_for_message("Tack för att du kom till ”Samtal om stödet”")
         assert not any("Tack för att du kom" in m.content for m in absent.inbox)
-        consent = await tap(attendee, "Ja, jag svarar", "Ja, jag vill vara med", message=offer)
-        age = await tap(attendee, "Ja, jag vill vara med", "år eller äldre", message=consent)
-        first = await tap(attendee, "Ja", "Fråga 1 av", message=age)
+        # They said yes to being contacted after the whole consent: one message does now.
+        asked = offer.content
+        for words in ("Det är 5 frågor", "frivilligt", "Telegram kan läsa", "Vill du svara?"):
+            assert words in asked, words
+        first = await tap(attendee, "Ja, jag svarar", "Fråga 1 av", message=offer)
         assert "Visste du innan vad som skulle hända på mötet?" in first.content
+        assert offer.content == asked + "\n\n✓ Du sa: Ja, jag svarar"  # kept, with the choice
+        assert not any("år eller äldre" in m.content for m in attendee.inbox)
 
 
 def _number_of(bot: RunningBot, user: SandboxUser) -> int:

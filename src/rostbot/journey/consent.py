@@ -49,7 +49,10 @@ READ_MORE_POINTS = (
         "Telegram is a company outside the EU. Telegram can read what is in this chat, "
         "also your answers. We send Telegram as little as possible."
     ),
-    N_("The chat stays on your phone until you clear it. Someone who uses your phone can read it."),
+    N_(
+        "The chat stays on your phone until you delete it. /clear deletes what it can. "
+        "Someone who uses your phone can read the chat."
+    ),
     N_(
         "We store: a code made from your Telegram id, your language, your yes to this "
         "text and when, and your locked answers. We store no name and no phone number."
@@ -69,6 +72,15 @@ READ_MORE_DPO_FALLBACK = N_("You reach our data protection officer through {cont
 READ_MORE_COMPLAINT = N_("You can complain to {authority}.")
 READ_MORE_NOTICE = N_("All about your data: {url}")
 READ_MORE_SUPPORT = N_("If you want to talk to someone: {support}")
+
+# The one-message consent after a meeting, for people who already said yes to being
+# contacted (and so have read the whole consent before).
+FEEDBACK_LEAD = N_("Thank you for coming to “{title}”!")
+FEEDBACK_CONSENT = N_(
+    "Answering is voluntary and never affects your case. As before, your answers are "
+    "locked with a code at once, and Telegram can read what is in this chat. "
+    "Do you want to answer?"
+)
 
 
 def code_hash(code: str) -> str:
@@ -135,15 +147,33 @@ def read_more_text(services: Services, flow: Flow, lang: str) -> str:
     return title + "\n\n" + "\n".join(f"• {line}" for line in lines)
 
 
+def feedback_consent_texts(services: Services, flow: Flow, lang: str) -> list[str]:
+    """The fixed parts of the one-message consent: why, how long, voluntary, Telegram."""
+    return [
+        flow.purpose.get(lang),
+        length_text(services, flow, lang),
+        services.t(lang, FEEDBACK_CONSENT),
+    ]
+
+
+def feedback_consent_text(services: Services, flow: Flow, lang: str, title: str) -> str:
+    lead = services.t(lang, FEEDBACK_LEAD, title=title)
+    return lead + "\n\n" + " ".join(feedback_consent_texts(services, flow, lang))
+
+
+def feedback_consent_hash(services: Services, flow: Flow, lang: str) -> str:
+    """Names the one-message consent's wording (the meeting's title aside)."""
+    return _hash(lang, flow, feedback_consent_texts(services, flow, lang))
+
+
 def consent_text_hash(services: Services, flow: Flow, lang: str) -> str:
     """Names the exact wording agreed to (language, flow version, every message)."""
+    return _hash(lang, flow, consent_texts(services, flow, lang))
+
+
+def _hash(lang: str, flow: Flow, texts: list[str]) -> str:
     payload = json.dumps(
-        {
-            "lang": lang,
-            "flow": flow.id,
-            "version": flow.version,
-            "texts": consent_texts(services, flow, lang),
-        },
+        {"lang": lang, "flow": flow.id, "version": flow.version, "texts": texts},
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -232,8 +262,12 @@ async def accept(
     invitation: Invitation,
     lang: str,
     age_confirmed: int | None,
+    text_hash: str | None = None,
 ) -> FlowRun | None:
-    """Record the consent and open a run; None when the code was used by someone else."""
+    """Record the consent and open a run; None when the code was used by someone else.
+
+    `text_hash` names the wording agreed to when it was not the whole consent dialogue.
+    """
     pseudonym = services.pseudonym(person)
     hashed = invitation.code_hash
     run_id = secrets.token_urlsafe(18)
@@ -271,7 +305,7 @@ async def accept(
             kind="participation",
             flow_id=flow.id,
             flow_version=flow.version,
-            text_hash=consent_text_hash(services, flow, lang),
+            text_hash=text_hash or consent_text_hash(services, flow, lang),
             lang=lang,
             choices=choices,
             given_at=services.now_iso(),

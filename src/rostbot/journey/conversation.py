@@ -7,7 +7,7 @@ from rostbot.journey import afterwards, answering, consent, render, rights
 from rostbot.journey import callback_data as cb
 from rostbot.journey.answering import OpenRun
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
-from rostbot.store import invitations, respondents, runs
+from rostbot.store import events, invitations, respondents, runs
 
 
 async def language_of(services: Services, person: Person) -> str:
@@ -231,6 +231,9 @@ async def _consent_press(
         else:
             answer.toast = services.t(lang, "This link has been used already.")
         return
+    if act in ("q", "z"):
+        await _feedback_consent_press(services, person, invitation, code, act, answer)
+        return
     min_age = flow.age_limit(services.settings.country)
     # The message pressed keeps its text (the notice stays readable in the chat);
     # what was chosen is added under it. Read-more buttons say Y/N instead of y/n.
@@ -280,6 +283,39 @@ async def _consent_press(
         answer.toast = services.t(lang, "I do not understand that button.")
 
 
+async def _feedback_consent_press(
+    services: Services,
+    person: Person,
+    invitation: invitations.Invitation,
+    code: str,
+    act: str,
+    answer: Answer,
+) -> None:
+    """Yes (q) or no (z) to the one-message consent sent after a meeting."""
+    lang = answer.lang
+    flow = services.flows[invitation.flow_id]
+    pseudonym = services.pseudonym(person)
+    event = await events.get(services.db, invitation.unit)  # the meeting's invitation
+    shown = consent.feedback_consent_text(
+        services, flow, lang, event.title(lang) if event is not None else ""
+    )
+    label = "Yes, I will answer" if act == "q" else "No thanks"
+    answer.replies.append(_with_choice(services, lang, shown, services.t(lang, label)))
+    if act == "z":
+        await respondents.add_decline(services.db, pseudonym, flow.id)
+        answer.add(
+            services.t(
+                lang, "That is fine. Nothing about your answers is saved. Thank you for your time."
+            )
+        )
+    elif await respondents.has_active_consent(services.db, pseudonym, "contact"):
+        text_hash = consent.feedback_consent_hash(services, flow, lang)
+        await _open_run(services, person, invitation, lang, None, answer, text_hash)
+    else:
+        # No longer a person who said yes before (withdrawn): the whole consent.
+        consent.present(services, flow, code, lang, answer)
+
+
 def _with_choice(services: Services, lang: str, shown: str, choice: str) -> Reply:
     """The pressed message as it was, with the choice under it and no buttons."""
     return Reply(
@@ -303,9 +339,10 @@ async def _open_run(
     lang: str,
     min_age: int | None,
     answer: Answer,
+    text_hash: str | None = None,
 ) -> None:
     flow = services.flows[invitation.flow_id]
-    run = await consent.accept(services, person, flow, invitation, lang, min_age)
+    run = await consent.accept(services, person, flow, invitation, lang, min_age, text_hash)
     if run is None:
         answer.toast = services.t(lang, "This link has been used already.")
         return

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rostbot.core.meeting_model import Event
 from rostbot.journey import callback_data as cb
-from rostbot.journey.consent import code_hash, new_invitation_code
+from rostbot.journey.consent import code_hash, feedback_consent_text, new_invitation_code
 from rostbot.journey.services import Button, Reply, Services
 from rostbot.meetings import participant_chat, wording
 from rostbot.meetings.office import group_of
@@ -119,7 +119,7 @@ async def _cancelled(services: Services, event: Event, item: OutboxItem, lang: s
 
 
 async def _feedback(services: Services, event: Event, lang: str) -> Reply | None:
-    """Thanks, and the short feedback flow: a fresh single-use code opens its consent."""
+    """Thanks, and the short feedback flow: a fresh single-use code, a one-message consent."""
     flow = services.flows.get(FEEDBACK_FLOW)
     if flow is None:
         return None
@@ -133,17 +133,19 @@ async def _feedback(services: Services, event: Event, lang: str) -> Reply | None
         batch_id=secrets.token_hex(6),
         today=services.today(),
     )
+    # The person said yes to being contacted after reading the whole consent: one
+    # message says what is asked, how long, and that it is voluntary (acts q / z).
     flow_lang = lang if lang in flow.languages else flow.languages[0]
-    text = services.t(
-        lang,
-        "Thank you for coming to “{title}”! Do you want to answer a few short questions "
-        "about the meeting? It takes about 2 minutes.",
-        title=event.title(lang),
-    )
+    text = feedback_consent_text(services, flow, flow_lang, event.title(flow_lang))
     return Reply(
         text,
         (
-            (Button(services.t(lang, "Yes, I will answer"), cb.make("c", flow_lang, "l", code)),),
-            (Button(services.t(lang, "No thanks"), cb.make("c", flow_lang, "n", code)),),
+            (
+                Button(
+                    services.t(flow_lang, "Yes, I will answer"),
+                    cb.make("c", flow_lang, "q", code),
+                ),
+            ),
+            (Button(services.t(flow_lang, "No thanks"), cb.make("c", flow_lang, "z", code)),),
         ),
     )
