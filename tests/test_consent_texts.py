@@ -208,3 +208,22 @@ async def test_a_danish_rules_flow_asks_for_fifteen_in_every_language(
     mark = user.mark()
     await user.press(yes, message=age)
     await wait_question(user, mark)
+
+
+async def test_the_one_message_consent_is_only_for_people_who_said_yes_before(
+    api: SandboxBotApi, bot: RunningBot
+) -> None:
+    # A button of the short after-meeting consent, pressed by someone who never said
+    # yes to being contacted (a forged button, or one who withdrew): the whole consent.
+    [code] = await bot.invite("meeting_feedback")
+    user = api.user(language_code="sv")
+    mark = user.mark()
+    await user.send_command("/start")
+    about = await user.wait_for_message(after=mark)
+    mark = user.mark()
+    await user.press_data(about.message_id, f"c:sv:q:{code}")
+    last = await user.wait_for_message(lambda m: YES["sv"] in m.button_texts(), after=mark)
+    shown = "\n".join(m.text or "" for m in user.inbox[mark:])
+    assert "Telegram kan läsa det som står" in shown and "frivilligt" in shown
+    assert not any("Fråga 1 av" in (m.text or "") for m in user.inbox)
+    assert last.button_texts()[0] == YES["sv"]
