@@ -1,7 +1,9 @@
 """Every UI string exists in Swedish and Danish, and the catalogs hold nothing else.
 
 The msgids are extracted from the code with babel, exactly as `pybabel extract` would
-with the project's keywords: `t(lang, msgid, ...)` and `N_(msgid)`.
+with the project's keywords: `t(lang, msgid, ...)`, `N_(msgid)` and, for a text with a
+number in it, `tn(lang, singular, plural, count, ...)`, whose catalog entry has plural
+forms (`msgid_plural`, `msgstr[0]`, `msgstr[1]`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from system_tools import need
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "src" / "rostbot"
 LOCALES = REPO / "locales"
-KEYWORDS = {"t": (2,), "N_": None}
+KEYWORDS = {"t": (2,), "N_": None, "tn": (2, 3)}
+PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+MsgId = str | tuple[str, str]
 
 # Texts that may equal their English msgid, by language (a word both languages share).
 SAME_AS_ENGLISH: dict[str, frozenset[str]] = {
@@ -34,15 +38,29 @@ SAME_AS_ENGLISH: dict[str, frozenset[str]] = {
 
 
 @cache
-def code_msgids() -> dict[str, tuple[str, int]]:
-    """Every msgid in the code, with where it first occurs."""
-    found: dict[str, tuple[str, int]] = {}
+def code_msgids() -> dict[MsgId, tuple[str, int]]:
+    """Every msgid in the code (a plural one as (singular, plural)), with where it occurs."""
+    found: dict[MsgId, tuple[str, int]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(SOURCE), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        assert isinstance(message, str), (filename, lineno, message)  # no plurals here
-        found.setdefault(message, (filename, lineno))
+        if isinstance(message, tuple):
+            singular, plural = message
+            assert isinstance(singular, str) and isinstance(plural, str), (filename, lineno)
+            found.setdefault((singular, plural), (filename, lineno))
+        else:
+            assert isinstance(message, str), (filename, lineno, message)
+            found.setdefault(message, (filename, lineno))
     return found
+
+
+def forms(message: Message) -> list[tuple[str, str]]:
+    """(msgid, msgstr) pairs: one for a plain entry, one per plural form for a plural one."""
+    if isinstance(message.id, tuple):
+        assert isinstance(message.string, tuple), message.id
+        singular, plural = message.id
+        return [(singular if i == 0 else plural, str(s)) for i, s in enumerate(message.string)]
+    return [(str(message.id), str(message.string))]
 
 
 def catalog_path(lang: str) -> Path:
@@ -78,9 +96,9 @@ def test_the_code_has_ui_strings() -> None:
 def test_every_ui_string_is_translated(lang: str) -> None:
     messages = {m.id: m for m in entries(lang)}
     missing = []
-    for msgid, (filename, lineno) in sorted(code_msgids().items()):
+    for msgid, (filename, lineno) in sorted(code_msgids().items(), key=str):
         message = messages.get(msgid)
-        if message is None or not message.string or message.fuzzy:
+        if message is None or not all(s for _, s in forms(message)) or message.fuzzy:
             state = "missing" if message is None else "fuzzy" if message.fuzzy else "empty"
             missing.append(f"{filename}:{lineno}: {state}: {msgid!r}")
     assert not missing, f"untranslated in {lang}:\n" + "\n".join(missing)
@@ -115,22 +133,36 @@ def test_no_duplicate_entries(lang: str) -> None:
 def test_placeholders_match(lang: str) -> None:
     wrong = []
     for message in entries(lang):
-        assert isinstance(message.id, str) and isinstance(message.string, str)
-        if placeholders(message.id) != placeholders(message.string):
-            wrong.append(
-                f"{message.id!r}: {sorted(placeholders(message.id))}"
-                f" != {sorted(placeholders(message.string))}"
-            )
+        for msgid, msgstr in forms(message):
+            if placeholders(msgid) != placeholders(msgstr):
+                wrong.append(
+                    f"{msgid!r}: {sorted(placeholders(msgid))} != {sorted(placeholders(msgstr))}"
+                )
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_plural_entries_have_a_form_for_one_and_for_many(lang: str) -> None:
+    header = catalog_path(lang).read_text(encoding="utf-8").split("\n\n", 1)[0]
+    assert f'"Plural-Forms: {PLURAL_FORMS}\\n"' in header
+    plural = [m for m in entries(lang) if isinstance(m.id, tuple)]
+    assert plural, "no plural entries: the keyword `tn` finds nothing"
+    for message in plural:
+        assert isinstance(message.string, tuple) and len(message.string) == 2, message.id
+        assert all(message.string), message.id
+    texts = Translations.load(LOCALES)
+    singular, many = next(m.id for m in plural if "sealed" in str(m.id))
+    one, three = (texts.plural(lang, singular, many, n) for n in (1, 3))
+    assert one.startswith("• 1 svar") and three.startswith("• 3 svar") and one != three
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_translations_format_with_the_codes_values(lang: str) -> None:
     # Filling every placeholder must work (no stray braces, no positional fields).
     for message in entries(lang):
-        assert isinstance(message.string, str)
-        values = {name: "X" for name in placeholders(str(message.id))}
-        message.string.format(**values)
+        for msgid, msgstr in forms(message):
+            values = {name: "X" for name in placeholders(msgid)}
+            msgstr.format(**values)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -156,7 +188,7 @@ def test_msgfmt_check_format(lang: str, tmp_path: Path) -> None:
     copy = Catalog(locale=lang, domain="rostbot", fuzzy=False)
     for message in entries(lang):
         flags = set(message.flags)
-        if placeholders(str(message.id)):
+        if any(placeholders(msgid) for msgid, _ in forms(message)):
             flags.add("python-brace-format")
         copy.add(message.id, message.string, flags=flags)
     assert len(copy) == len(list(entries(lang)))
@@ -201,6 +233,11 @@ def test_every_command_a_text_names_exists(lang: str) -> None:
     known = {"start"} | {name for names in ALIASES.values() for name in names}
     known |= {name for commands in COMMANDS.values() for name, _ in commands}
     command = re.compile(r"(?<![\w:/.])/([A-Za-z_]+)\b")
-    named = {(m.id, name) for m in entries(lang) for name in command.findall(f"{m.id} {m.string}")}
+    named = {
+        (msgid, name)
+        for m in entries(lang)
+        for msgid, msgstr in forms(m)
+        for name in command.findall(f"{msgid} {msgstr}")
+    }
     assert named, "no text names a command: the pattern is broken"
     assert [pair for pair in named if pair[1] not in known] == []

@@ -163,6 +163,28 @@ def test_flows_check_on_a_broken_flow_dir(tmp_path: Path) -> None:
     assert result.err.strip() == f"{len(lines)} problem(s) found"
 
 
+def test_flows_check_lists_required_questions_and_refuses_required_with_optional(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "flows"
+    folder.mkdir()
+    good = (FLOWS / "meeting_feedback.yaml").read_text(encoding="utf-8")
+    marked = good.replace("  - id: listened\n", "  - id: listened\n    required: true\n", 1)
+    assert marked != good
+    (folder / "meeting_feedback.yaml").write_text(marked, encoding="utf-8")
+    result = rostbot("flows", "check", "flows", cwd=tmp_path)
+    assert result.code == 0, result
+    assert "meeting_feedback: required (cannot be skipped): listened" in result.out
+
+    both = marked.replace("    required: true\n", "    required: true\n    optional: true\n", 1)
+    (folder / "meeting_feedback.yaml").write_text(both, encoding="utf-8")
+    result = rostbot("flows", "check", "flows", cwd=tmp_path)
+    assert result.code == 2
+    [line] = result.out.splitlines()
+    assert re.match(r"^flows/meeting_feedback\.yaml:\d+: questions\[\d\]", line), line
+    assert "give `required` only" in line
+
+
 def test_flows_check_on_a_missing_folder(tmp_path: Path) -> None:
     result = rostbot("flows", "check", "nowhere", cwd=tmp_path)
     assert result.code == 2

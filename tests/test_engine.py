@@ -192,17 +192,31 @@ def test_text_at_the_limit_is_accepted_after_stripping() -> None:
 
 
 @pytest.mark.parametrize("qtype", ALL_TYPES)
-def test_skip_on_an_optional_question(qtype: str) -> None:
-    flow = make_flow(q("first", qtype, optional=True), q("second"))
+def test_skip_on_any_question_that_is_not_required(qtype: str) -> None:
+    flow = make_flow(q("first", qtype), q("second"))
     outcome = apply(flow, start(flow), Skip())
     assert outcome.recorded == Recorded("first", "skipped", None)
     assert outcome.state == RunState(position="second", history=("first",))
 
 
 @pytest.mark.parametrize("qtype", ALL_TYPES)
-def test_skip_on_a_required_question_is_not_optional(qtype: str) -> None:
-    flow = make_flow(q("first", qtype), q("second"))
+def test_skip_on_a_required_question_is_refused(qtype: str) -> None:
+    flow = make_flow(q("first", qtype, required=True), q("second"))
     assert rejected(flow, start(flow), Skip()) == Problem("not_optional")
+
+
+@pytest.mark.parametrize(
+    ("marks", "skippable"),
+    [({}, True), ({"required": True}, False), ({"required": False}, True),
+     ({"optional": True}, True), ({"optional": False}, False)],
+)  # fmt: skip
+def test_the_old_optional_flag_is_still_read(marks: dict[str, bool], skippable: bool) -> None:
+    assert make_flow(q("first", **marks)).questions[0].skippable is skippable
+
+
+def test_required_and_optional_together_are_refused() -> None:
+    with pytest.raises(ValueError, match="give `required` only"):
+        make_flow(q("first", required=True, optional=True))
 
 
 @pytest.mark.parametrize("qtype", ALL_TYPES)
@@ -215,12 +229,12 @@ def test_decline_on_a_sensitive_question(qtype: str) -> None:
 
 @pytest.mark.parametrize("qtype", ALL_TYPES)
 def test_decline_on_an_ordinary_question_is_not_sensitive(qtype: str) -> None:
-    flow = make_flow(q("first", qtype, optional=True), q("second"))
+    flow = make_flow(q("first", qtype), q("second"))
     assert rejected(flow, start(flow), Decline()) == Problem("not_sensitive")
 
 
 def test_skip_drops_a_half_made_multi_choice_selection() -> None:
-    flow = make_flow(q("many", "multi_choice", optional=True), q("after"))
+    flow = make_flow(q("many", "multi_choice"), q("after"))
     state = run(flow, Toggle("a")).state
     outcome = apply(flow, state, Skip())
     assert outcome.recorded == Recorded("many", "skipped", None)
@@ -306,7 +320,7 @@ def test_back_at_the_first_question_is_at_start() -> None:
     "given", [Choose("yes"), Toggle("a"), Done(), Typed("x"), Skip(), Decline()]
 )
 def test_every_input_after_the_end_is_finished(given: Input) -> None:
-    flow = make_flow(q("only", optional=True, sensitive=True))
+    flow = make_flow(q("only", sensitive=True))
     state = run(flow, Choose("yes")).state
     assert state.position is None
     assert rejected(flow, state, given) == Problem("finished")
@@ -396,7 +410,7 @@ def test_back_works_at_every_question_type(qtype: str) -> None:
 
 def _conditional(condition: dict[str, Any], source_type: str = "choice") -> Flow:
     return make_flow(
-        q("source", source_type, optional=True, sensitive=True),
+        q("source", source_type, sensitive=True),
         q("follow", "text", show_if={"question": "source", **condition}),
         q("last"),
     )
@@ -504,7 +518,7 @@ def test_progress_counts_a_follow_up_until_its_source_rules_it_out() -> None:
 
 def test_progress_after_a_skipped_source_leaves_out_the_follow_up() -> None:
     flow = make_flow(
-        q("one", optional=True),
+        q("one"),
         q("two"),
         q("maybe", show_if={"question": "one", "in": ["yes", "no"]}),
         q("four"),
@@ -531,7 +545,7 @@ def test_progress_goes_back_with_back() -> None:
 
 
 def test_progress_at_the_end_is_answered_of_answered() -> None:
-    flow = make_flow(q("one"), q("two", optional=True))
+    flow = make_flow(q("one"), q("two"))
     state = run(flow, Choose("yes"), Skip()).state
     assert progress(flow, state) == (2, 2)
 

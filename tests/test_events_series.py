@@ -82,7 +82,7 @@ async def test_a_monthly_meeting_is_booked_one_occurrence_at_a_time(
         anna = await reachable_user(api, bot, name="Anna")
         await invite_and_deliver(bot, made[1].event_id)
         [invitation] = anna.inbox
-        assert invitation.content.startswith("Inbjudan till ett frukostmöte")
+        assert invitation.content.startswith("Inbjudan till en frukostträff")
         assert "Mötet hålls en gång i månaden. Du bokar ett möte i taget." in invitation.content
         assert "Hur länge: 1 timme och 30 minuter" in invitation.content
         await tap(anna, BOOK, "Du är bokad: ”Samtal om stödet”")
@@ -115,7 +115,7 @@ async def test_meetings_made_and_invited_by_the_cli_reach_people_through_the_run
         assert await asyncio.to_thread(rostbot_main, ["events", "invite", event_id]) == 0
         assert "queued 2 invitations" in capsys.readouterr().out
         await outbox_settled(bot)  # the bot also finds them on its own within seconds
-        assert anna.inbox[0].content.startswith("Inbjudan till ett frukostmöte: Frukost med")
+        assert anna.inbox[0].content.startswith("Inbjudan till en frukostträff: Frukost med")
         assert dorte.inbox[0].content.startswith("Invitation til et morgenmadsmøde: Morgenmad")
         assert "08.30–10.00" in dorte.inbox[0].content  # Copenhagen time, Danish style
         assert await asyncio.to_thread(rostbot_main, ["events", "invite", event_id]) == 0

@@ -9,9 +9,11 @@ record id, written to no file and left waiting.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
+from conftest import FLOWS
 from export_steps import Answer, rostbot, seal_answers, waiting_count
 from rostbot.crypto.analyst_keys import generate_keypair
 
@@ -46,7 +48,7 @@ FORGED: list[tuple[str, Answer]] = [
     ),
     ("its text is longer than the question allows", replace(COMMENT, value="a" * 501)),
     ("its text is empty", replace(COMMENT, value="   ")),
-    ("it skips a question that cannot be skipped", replace(LISTENED, status="skipped", value=None)),
+    ("it skips a required question", replace(LISTENED, status="skipped", value=None)),
     (
         "it declines a question that cannot be declined",
         replace(COMMENT, status="declined", value=None),
@@ -69,26 +71,44 @@ FORGED: list[tuple[str, Answer]] = [
 ]
 
 
+def flows_with_listened_required(tmp_path: Path) -> Path:
+    """The shipped flows, with `listened` in meeting_feedback marked `required: true`."""
+    flows = tmp_path / "flows"
+    shutil.copytree(FLOWS, flows)
+    path = flows / "meeting_feedback.yaml"
+    text = path.read_text(encoding="utf-8")
+    marked = text.replace("  - id: listened\n", "  - id: listened\n    required: true\n", 1)
+    assert marked != text
+    path.write_text(marked, encoding="utf-8")
+    return flows
+
+
 async def test_forged_records_are_named_kept_out_and_left_waiting(tmp_path: Path) -> None:
     db, out = tmp_path / "bot.sqlite3", tmp_path / "export"
+    flows = flows_with_listened_required(tmp_path)
     key_path = tmp_path / "keys" / "analyst.key"
     public = generate_keypair(key_path)
     await seal_answers(db, public, GOOD)
     old_version = replace(LISTENED, flow_version=2, question_id="old_question", value="often")
     await seal_answers(db, public, [old_version])
-    skipped = replace(COMMENT, status="skipped", value=None)
-    await seal_answers(db, public, [skipped])
+    # every question can be skipped unless the flow marks it required
+    skipped = [
+        replace(COMMENT, status="skipped", value=None),
+        replace(GOOD[0], status="skipped", value=None),
+    ]
+    await seal_answers(db, public, skipped)
     forged_ids = {}
     for why, answer in FORGED:
         [record_id] = await seal_answers(db, public, [answer])
         forged_ids[record_id] = why
 
     status, stdout, stderr = await rostbot(
-        "export", "--key", str(key_path), "--out", str(out), "--db", str(db)
-    )
+        "export", "--key", str(key_path), "--out", str(out), "--db", str(db),
+        "--flows", str(flows),
+    )  # fmt: skip
 
     assert status == 0, stderr
-    assert "exported 7 new answer(s)" in stdout, stderr
+    assert "exported 8 new answer(s)" in stdout, stderr
     reported = [line for line in stderr.splitlines() if line.endswith("it stays waiting")]
     assert len(reported) == len(FORGED), stderr
     for record_id, why in forged_ids.items():
@@ -102,13 +122,14 @@ async def test_forged_records_are_named_kept_out_and_left_waiting(tmp_path: Path
     for hostile in ("evil.example", "=1+1", "calc", "-1-1", "@SUM", "nope", "no_such_flow"):
         assert hostile not in every_file
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["counts"]["answers"] == 7 and manifest["counts"]["responses"] == 3
+    assert manifest["counts"]["answers"] == 8 and manifest["counts"]["responses"] == 3
     assert manifest["last_run"]["failed"] == len(FORGED)
 
     # the next run has only them: it says so in one line, exports nothing, marks nothing
     status, again_out, again = await rostbot(
-        "export", "--key", str(key_path), "--out", str(out), "--db", str(db)
-    )
+        "export", "--key", str(key_path), "--out", str(out), "--db", str(db),
+        "--flows", str(flows),
+    )  # fmt: skip
     assert status == 2 and again_out == ""
     assert again.count("\n") == 1, again
     assert f"{len(FORGED)} record(s) for key" in again and "could not be exported" in again

@@ -7,6 +7,7 @@ test says which file, line, path and plain reason the loader must report.
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -22,13 +23,16 @@ from rostbot.core.flow_loader import (
 from rostbot.core.flow_model import (
     LANGUAGES,
     MAX_LABEL_LENGTH,
+    NO_POSITION_CODE,
     QUESTION_TYPES,
     STANDARD_INDICATORS,
     Flow,
     RatingQuestion,
     ScaleQuestion,
     Text,
+    TextQuestion,
 )
+from rostbot.core.flow_time import estimated_minutes, estimated_seconds
 
 FLOWS_DIR = Path(__file__).resolve().parents[1] / "flows"
 SHIPPED = {
@@ -151,11 +155,42 @@ def test_shipped_flows_have_5_to_10_questions_and_say_how_many(
     assert len(shipped["meeting_feedback"].questions) <= 6
 
 
+@pytest.mark.parametrize("path", sorted(FLOWS_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_flow_takes_at_most_three_minutes_and_says_so(path: Path) -> None:
+    flow = load_flow_file(path)
+    assert sum(isinstance(q, TextQuestion) for q in flow.questions) <= 1, "one free text"
+    for lang in LANGUAGES:
+        assert estimated_seconds(flow, lang) <= 180, (lang, estimated_seconds(flow, lang))
+    said = {int(n) for n in re.findall(r"(\d+) minut", flow.intro.get("sv") + flow.intro.get("da"))}
+    assert said <= {max(estimated_minutes(flow, lang) for lang in LANGUAGES)}, said
+
+
+def test_a_dont_know_point_is_last_and_never_positive() -> None:
+    points = [{"code": c, "label": {"sv": c, "da": c}} for c in ("good", "bad", "dont_know")]
+    base = {"id": "q", "type": "scale", "indicator": "overall", "text": {"sv": "Q", "da": "Q"}}
+    scale = ScaleQuestion.model_validate({**base, "points": points})
+    assert scale.positive_codes() == ["good", "bad"]
+    with pytest.raises(ValueError, match="last point"):
+        ScaleQuestion.model_validate({**base, "points": points[::-1]})
+    with pytest.raises(ValueError, match="neither positive nor negative"):
+        ScaleQuestion.model_validate({**base, "points": points, "positive": ["dont_know"]})
+
+
+def test_shipped_change_scales_are_balanced(shipped: dict[str, Flow]) -> None:
+    for flow in shipped.values():
+        for q in flow.questions:
+            if isinstance(q, ScaleQuestion) and q.indicator == "change":
+                codes = [p.code for p in q.points if p.code != NO_POSITION_CODE]
+                assert len(codes) % 2 == 1, (flow.id, q.id)
+                assert len(q.positive_codes()) == len(codes) // 2, (flow.id, q.id)
+
+
 def test_shipped_flows_together_use_every_feature(shipped: dict[str, Flow]) -> None:
     questions = [q for flow in shipped.values() for q in flow.questions]
     assert {q.type for q in questions} == set(QUESTION_TYPES)
     assert {q.indicator for q in questions} >= STANDARD_INDICATORS
-    assert any(q.optional for q in questions)
+    assert all(q.optional is None for q in questions), "shipped flows use `required`"
+    assert any(q.skippable for q in questions)
     assert any(q.sensitive for q in questions)
     assert any(q.show_if is not None for q in questions)
     assert any(q.indicator.startswith("custom:") for q in questions)

@@ -76,7 +76,7 @@ SV = Words(
     erased="Klart. Jag har tagit bort {count} svar och allt annat som hörde till dig.",
     exported="{count} svar har redan lämnats till analytikerna utan ditt namn.",
     nothing_stored="Jag sparar ingenting om dig.",
-    old_button="Den här knappen är gammal. De frågorna är stängda.",
+    old_button="Den här knappen är gammal. Det går inte att svara på de frågorna längre.",
 )
 DA = Words(
     lang="da",
@@ -96,7 +96,7 @@ DA = Words(
     erased="Færdig. Jeg har slettet {count} svar og alt andet, der hørte til dig.",
     exported="{count} svar er allerede givet til analytikerne uden dit navn.",
     nothing_stored="Jeg gemmer intet om dig.",
-    old_button="Denne knap er gammel. De spørgsmål er lukket.",
+    old_button="Denne knap er gammel. Du kan ikke længere svare på de spørgsmål.",
 )
 BOTH = pytest.mark.parametrize("words", [SV, DA], ids=["sv", "da"])
 
@@ -224,18 +224,14 @@ async def test_minadata_lists_consents_open_flows_sealed_answers_and_the_contact
 
     shown = await command_reply(user, "/minadata", "Det här sparar jag om dig:")
     lines = (shown.text or "").splitlines()
-    took_part, contact, open_flow = (
-        (day(bot, c["given_at"], "sv"), c["text_hash"]) for c in consents
-    )
+    took_part, contact, open_flow = (day(bot, c["given_at"], "sv") for c in consents)
     assert lines[2:] == [
         "• Språk: svenska",
-        f"• Ja till att vara med i ”Efter ekonomiskt bistånd” den {took_part[0]}"
-        f" (textversion {took_part[1]})",
-        f"• Ja till att bli kontaktad senare, den {contact[0]} (textversion {contact[1]})",
-        f"• Ja till att vara med i ”Två år efter familjehemmet” den {open_flow[0]}"
-        f" (textversion {open_flow[1]})",
-        "• Inte klar: ”Två år efter familjehemmet”, vid fråga 3 av 10",
-        f"• {given} svar, låsta. Bara analytikerna kan öppna dem.",
+        f"• Ja till att vara med i ”Om stödet du fick” den {took_part}",
+        f"• Ja till att bli kontaktad senare, den {contact}",
+        f"• Ja till att vara med i ”Några frågor” den {open_flow}",
+        "• Inte klar: ”Några frågor”, vid fråga 3 av 8",
+        f"• {given} svar är låsta. Bara analytikerna kan öppna dem.",
         "• Kontakt senare: Ja",
         "• Bokningar: inga",
         "• Numren på meddelandena i den här chatten från de senaste 48 timmarna, låsta,"
@@ -253,12 +249,11 @@ async def test_minedata_in_danish_lists_the_open_flow_and_no_contact(
     shown = await command_reply(user, "/minedata", "Det her gemmer jeg om dig:")
     assert (shown.text or "").splitlines()[2:] == [
         "• Sprog: dansk",
-        f"• Ja til at være med i “Dit forløb i jobcentret” den"
-        f" {day(bot, consent['given_at'], 'da')} (tekstversion {consent['text_hash']})",
-        "• Ikke færdig: “Dit forløb i jobcentret”, ved spørgsmål 3 af 10",
-        "• 2 svar, låst. Kun analytikerne kan åbne dem.",
+        f"• Ja til at være med i “Om tiden hos os” den {day(bot, consent['given_at'], 'da')}",
+        "• Ikke færdig: “Om tiden hos os”, ved spørgsmål 3 af 10",
+        "• 2 svar er låst. Kun analytikerne kan åbne dem.",
         "• Kontakt senere: Nej",
-        "• Bookinger: ingen",
+        "• Tilmeldinger: ingen",
         "• Numrene på beskederne i denne chat fra de seneste 48 timer, låst,"
         " så /ryd kan slette dem",
     ]

@@ -128,7 +128,7 @@ async def test_a_swedish_respondent_answers_a_whole_flow_and_sees_only_sealed_an
     browser: Browser, sandbox: PageServer
 ) -> None:
     page = await open_page(browser, sandbox, LAPTOP)
-    await start_flow(page, "Efter ekonomiskt bistånd", "svenska")
+    await start_flow(page, "Om stödet du fick", "svenska")
     person = chat(page, "Person 1")
     await expect(person.locator("li.from-note")).to_contain_text("https://t.me/")
     await expect(person).to_contain_text("påverkar aldrig ditt ärende")
@@ -209,7 +209,7 @@ async def test_at_phone_width_one_chat_fits_the_screen_and_buttons_are_big_enoug
     browser: Browser, sandbox: PageServer, tmp_path: Path
 ) -> None:
     page = await open_page(browser, sandbox, PHONE)
-    await start_flow(page, "Efter ekonomiskt bistånd", "svenska")
+    await start_flow(page, "Om stödet du fick", "svenska")
     person = chat(page, "Person 1")
     await consent(person, "sv", "Ja, jag vill vara med")
     await press(person, "Ja, helt och hållet")
@@ -402,7 +402,7 @@ async def test_a_participant_books_a_meeting_the_coordinator_planned_on_the_page
 ) -> None:
     page = await open_page(browser, sandbox, LAPTOP)
     # A former client answers and agrees to be asked about meetings later.
-    await start_flow(page, "Efter ekonomiskt bistånd", "svenska")
+    await start_flow(page, "Om stödet du fick", "svenska")
     person = chat(page, "Person 1")
     await consent(person, "sv", "Ja, jag vill vara med")
     await answer_flow(person, "sv", "Bra stöd", finished="Tack för dina svar")
@@ -428,7 +428,7 @@ async def test_a_participant_books_a_meeting_the_coordinator_planned_on_the_page
     await say(kim, "5", "Vem leder mötet")
     await say(kim, "Forskare från universitetet", "Ett möte")
     await tap(kim, "Ett möte", "Spara")
-    await tap(kim, "Spara", "Sparat: 1 möte(n).")
+    await tap(kim, "Spara", "Sparade möten: 1.")
     await say(kim, "/samordnare", "Möten")
     await tap(kim, "Möten", "Samtal om stödet")
     await tap(kim, re.compile("· Samtal om stödet ·"), "Bjud in")

@@ -16,6 +16,7 @@ from typing import NoReturn
 from rostbot import __version__, analyst_cli
 from rostbot.config import ConfigError, require_run_settings, settings_from_env
 from rostbot.core.flow_loader import FlowFileError, check_flows, load_flows
+from rostbot.core.flow_model import Flow
 from rostbot.core.meeting_model import MeetingError
 from rostbot.crypto import key_files, passphrases
 from rostbot.crypto.analyst_keys import (
@@ -293,7 +294,21 @@ def _cmd_flows_check(args: argparse.Namespace) -> int:
                 f"warning: {flow.id} asks sensitive questions but names no support line; "
                 "add `support:` to the flow or set ROSTBOT_SUPPORT_SV / ROSTBOT_SUPPORT_DA"
             )
+        print(_skip_summary(flow))
     return 0
+
+
+def _skip_summary(flow: Flow) -> str:
+    """Which questions of a flow cannot be skipped; every other one can."""
+    required = [q.id for q in flow.questions if not q.skippable]
+    line = f"{flow.id}: required (cannot be skipped): {', '.join(required) or 'none'}"
+    old_flag = [q.id for q in flow.questions if q.optional is not None]
+    if old_flag:
+        line += (
+            "; `optional` is no longer needed, every question can be skipped unless it has "
+            f"`required: true` ({', '.join(old_flag)})"
+        )
+    return line
 
 
 def _cmd_invite(args: argparse.Namespace) -> int:

@@ -191,7 +191,7 @@ def apply(flow: Flow, state: RunState, given: Input) -> Outcome:
         return Outcome(state, problem=Problem("finished"))
     question = flow.question(state.position)
     if isinstance(given, Skip):
-        if not question.optional:
+        if not question.skippable:
             return Outcome(state, problem=Problem("not_optional"))
         return _advance(flow, state, Recorded(question.id, "skipped", None))
     if isinstance(given, Decline):

@@ -31,6 +31,9 @@ MAX_LABEL_LENGTH = 40
 # The age from which a child may agree alone to an online service.
 JURISDICTION_MIN_AGE: dict[str, int] = {"se": 13, "dk": 15}
 MAX_MESSAGE_LENGTH = 3500  # leaves room below Telegram's 4096 for progress and hints
+# The scale point "don't know / does not apply": the last point when a scale has it, never
+# positive, and left out of the indicators (neither a positive nor another answer).
+NO_POSITION_CODE = "dont_know"
 
 
 class Strict(BaseModel):
@@ -114,10 +117,28 @@ class QuestionBase(Strict):
     id: str
     text: Text
     indicator: str
-    optional: bool = False
+    required: bool = False
+    # Deprecated: every question can be skipped unless it is `required`. Still read so
+    # older flow files load; `optional: false` means the same as `required: true`.
+    optional: bool | None = None
     sensitive: bool = False
     show_if: ShowIf | None = None
     help: Text | None = None
+
+    @model_validator(mode="after")
+    def _required_or_optional(self) -> QuestionBase:
+        if self.optional is not None and "required" in self.model_fields_set:
+            raise ValueError(
+                "give `required` only: `optional` is the old name and cannot be used with it"
+            )
+        return self
+
+    @property
+    def skippable(self) -> bool:
+        """Whether the person may skip this question: always, unless it is required."""
+        if self.optional is not None:
+            return self.optional
+        return not self.required
 
     @field_validator("id")
     @classmethod
@@ -156,10 +177,16 @@ class ScaleQuestion(QuestionBase):
         codes = [p.code for p in self.points]
         if self.positive is not None and not set(self.positive) <= set(codes):
             raise ValueError("positive names a code that is not one of the points")
+        if NO_POSITION_CODE in codes[:-1]:
+            raise ValueError(f"'{NO_POSITION_CODE}' is not on the scale: make it the last point")
+        if NO_POSITION_CODE in self.positive_codes():
+            raise ValueError(f"'{NO_POSITION_CODE}' is neither positive nor negative")
         return self
 
     def positive_codes(self) -> list[str]:
-        return self.positive if self.positive is not None else [p.code for p in self.points[:2]]
+        if self.positive is not None:
+            return self.positive
+        return [p.code for p in self.points if p.code != NO_POSITION_CODE][:2]
 
     def answer_codes(self) -> list[str]:
         return [p.code for p in self.points]
@@ -233,6 +260,9 @@ class Flow(Strict):
     outro: Text
     purpose: Text
     ask_contact: bool = True
+    # For people whose phone others may see (young people, foster care): a neutral title
+    # on screen, no echo of the chosen answer, and an offer to clear the chat at the end.
+    discreet: bool = False
     # Where to get help or talk to someone, for flows that ask about hard things;
     # absent: the organisation's support line, if it has one.
     support: Text | None = None

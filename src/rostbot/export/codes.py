@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from rostbot.core.flow_model import (
+    NO_POSITION_CODE,
     Flow,
     MultiChoiceQuestion,
     Question,
@@ -62,6 +63,8 @@ def is_positive(question_type: str, value: str, question: Question | None) -> bo
     if question_type == "scale":
         if not isinstance(question, ScaleQuestion):
             return None  # a scale whose flow file is gone: its positive codes are unknown
+        if value == NO_POSITION_CODE:
+            return None  # "don't know / does not apply" counts neither way
         return value in question.positive_codes()
     if question_type == "yes_no":
         return value == "yes"

@@ -63,8 +63,8 @@ def _problem(opened: OpenedAnswer, flows: Mapping[str, Flow]) -> str | None:
         return "its question type is not the question's"
     if opened.indicator != question.indicator:
         return "its indicator is not the question's"
-    if opened.status == "skipped" and not question.optional:
-        return "it skips a question that cannot be skipped"
+    if opened.status == "skipped" and not question.skippable:
+        return "it skips a required question"
     if opened.status == "declined" and not question.sensitive:
         return "it declines a question that cannot be declined"
     if opened.status != "answered":

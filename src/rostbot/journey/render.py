@@ -43,8 +43,17 @@ def option_label(question: Question, code: str, lang: str, services: Services) -
     return code
 
 
+def screen_title(services: Services, flow: Flow, lang: str) -> str:
+    """The flow's title as the chat shows it; a neutral one for a discreet flow."""
+    if flow.discreet:
+        return services.t(lang, "A few questions")
+    return flow.title.get(flow_language(flow, lang))
+
+
 def confirmation(services: Services, flow: Flow, recorded: engine.Recorded, lang: str) -> str:
-    """The line added under an answered question."""
+    """The line added under an answered question; in a discreet flow it never says what."""
+    if flow.discreet:
+        return services.t(lang, "✓ Saved")
     question = flow.question(recorded.question_id)
     if recorded.status == "skipped":
         return services.t(lang, "✓ Skipped")
@@ -87,7 +96,16 @@ def question_reply(
     elif isinstance(question, ChoiceQuestion):
         rows += [(press("c", o.code, o.label.get(lang)),) for o in question.options]
     elif isinstance(question, MultiChoiceQuestion):
-        lines += ["", services.t(lang, "Choose one or more. Then press Done.")]
+        if question.max_selected is None:
+            hint = services.t(lang, "Choose one or more. Then press Done.")
+        else:
+            hint = services.tn(
+                lang,
+                "Choose {count} answer. Then press Done.",
+                "Choose up to {count} answers. Then press Done.",
+                question.max_selected,
+            )
+        lines += ["", hint]
         for option in question.options:
             mark = "✅ " if option.code in state.selected else "▫️ "
             rows.append((press("t", option.code, mark + option.label.get(lang)),))
@@ -102,8 +120,8 @@ def question_reply(
             services.t(
                 lang,
                 "0 means: {low}. 10 means: {high}.",
-                low=question.low.get(lang),
-                high=question.high.get(lang),
+                low=_mid_sentence(question.low.get(lang)),
+                high=_mid_sentence(question.high.get(lang)),
             ),
         ]
         rows.append(tuple(press("c", str(n), str(n)) for n in range(6)))
@@ -118,10 +136,12 @@ def question_reply(
             ),
         ]
     extra: list[Button] = []
-    if question.optional:
-        extra.append(press("s", "-", services.t(lang, "Skip")))
+    # A sensitive question offers "I'd rather not answer" in place of Skip: one button
+    # that says the same, with the reason recorded.
     if question.sensitive:
         extra.append(press("r", "-", services.t(lang, "I'd rather not answer")))
+    elif question.skippable:
+        extra.append(press("s", "-", services.t(lang, "Skip")))
     if extra:
         rows.append(tuple(extra))
     nav: list[Button] = []
@@ -130,6 +150,11 @@ def question_reply(
     nav.append(press("p", "-", services.t(lang, "Pause")))
     rows.append(tuple(nav))
     return Reply("\n".join(lines), tuple(rows), question=True)
+
+
+def _mid_sentence(label: str) -> str:
+    """A scale-end label ("Inte alls nöjd") as it reads inside a sentence ("inte alls nöjd")."""
+    return label[:1].lower() + label[1:]
 
 
 def continue_button(services: Services, lang: str, run_id: str) -> Keyboard:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from rostbot.core import engine
 from rostbot.i18n import format_day
 from rostbot.journey import callback_data as cb
-from rostbot.journey import chat_log
+from rostbot.journey import chat_log, render
 from rostbot.journey.answering import load
 from rostbot.journey.services import Answer, Button, Person, Services
 from rostbot.meetings import personal_data as meeting_data
@@ -35,22 +35,20 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
     )
     for record in await respondents.consents(services.db, pseudonym):
         flow = services.flows.get(record.flow_id or "")
-        title = flow.title.get(lang) if flow and lang in flow.languages else record.flow_id or ""
+        title = render.screen_title(services, flow, lang) if flow else record.flow_id or ""
         day = _day(services, record.given_at, lang)
         if record.kind == "participation":
             line = services.t(
                 lang,
-                "• Yes to taking part in “{title}” on {day} (text version {version})",
+                "• Yes to taking part in “{title}” on {day}",
                 title=title,
                 day=day,
-                version=record.text_hash,
             )
         else:
             line = services.t(
                 lang,
-                "• Yes to being contacted later, on {day} (text version {version})",
+                "• Yes to being contacted later, on {day}",
                 day=day,
-                version=record.text_hash,
             )
         if record.withdrawn_at:
             line += " " + services.t(
@@ -69,25 +67,27 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
             services.t(
                 lang,
                 "• Not finished: “{title}”, at question {number} of {total}",
-                title=open_run.flow.title.get(lang)
-                if lang in open_run.flow.languages
-                else open_run.flow.id,
+                title=render.screen_title(services, open_run.flow, lang),
                 number=number,
                 total=total,
             )
         )
     waiting, exported = await answers.counts(services.db, [r.response_id for r in person_runs])
     lines.append(
-        services.t(
-            lang, "• {count} answers, sealed. Only the analysts can open them.", count=waiting
+        services.tn(
+            lang,
+            "• {count} answer, sealed. Only the analysts can open it.",
+            "• {count} answers, sealed. Only the analysts can open them.",
+            waiting,
         )
     )
     if exported:
         lines.append(
-            services.t(
+            services.tn(
                 lang,
+                "• {count} answer is already with the analysts without your name.",
                 "• {count} answers are already with the analysts without your name.",
-                count=exported,
+                exported,
             )
         )
     lines.append(
@@ -197,18 +197,21 @@ async def erase(services: Services, person: Person, lang: str, answer: Answer) -
         answer.add(services.t(lang, "I store nothing about you, so there is nothing to erase."))
         return
     answer.add(
-        services.t(
+        services.tn(
             lang,
+            "Done. I deleted {count} answer and everything else linked to you.",
             "Done. I deleted {count} answers and everything else linked to you.",
-            count=deleted,
+            deleted,
         )
     )
     if exported:
         answer.add(
-            services.t(
+            services.tn(
                 lang,
+                "{count} answer was already given to the analysts without your name. "
+                "It can no longer be linked to you, so it cannot be found and deleted.",
                 "{count} answers were already given to the analysts without your name. "
                 "They can no longer be linked to you, so they cannot be found and deleted.",
-                count=exported,
+                exported,
             )
         )

@@ -103,6 +103,10 @@ class Services:
     def t(self, lang: str, msgid: str, **values: object) -> str:
         return self.texts.text(lang, msgid, **values)
 
+    def tn(self, lang: str, singular: str, plural: str, count: int, **values: object) -> str:
+        """A text with a number in it: the plural form for `count`, `{count}` filled in."""
+        return self.texts.plural(lang, singular, plural, count, **values)
+
     def remember_language(self, pseudonym: str, lang: str) -> None:
         self.pending_language[pseudonym] = lang
         self.pending_language.move_to_end(pseudonym)
