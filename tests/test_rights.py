@@ -234,7 +234,7 @@ async def test_minadata_lists_consents_open_flows_sealed_answers_and_the_contact
         f"• {given} svar är låsta. Bara analytikerna kan öppna dem.",
         "• Kontakt senare: Ja",
         "• Bokningar: inga",
-        "• Numren på meddelandena i den här chatten från de senaste 48 timmarna, låsta,"
+        "• Numren på meddelandena i den här chatten från de två senaste dygnen, låsta,"
         " så att /rensa kan ta bort dem",
     ]
 
