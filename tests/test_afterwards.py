@@ -135,3 +135,48 @@ async def test_after_no_thanks_the_text_says_only_the_no_is_stored(
     )
     assert "/radera" in (told.text or "")
     assert not any(SV.stranger in (m.text or "") for m in user.inbox[mark:])
+
+
+# --------------------------------------------------------------------------- discreet flows
+
+
+async def test_a_discreet_flow_shows_saved_not_the_answer_and_a_neutral_title(
+    api: SandboxBotApi, bot: RunningBot
+) -> None:
+    user = api.user(language_code="sv")
+    [code] = await bot.invite("youth_placement")
+    first = await start_and_consent(user, code, yes_text=SV.take_part, age_yes="Ja")
+    mark = user.mark()
+    edits = first.edit_count
+    await answer_question(user, first)
+    await user.wait_for_message(
+        lambda m: m is first and m.edit_count > edits, after=user.inbox.index(first)
+    )
+    assert (first.text or "").endswith("✓ Sparat")
+    assert "Ditt svar" not in (first.text or "")
+    await user.wait_for_message(is_question, after=mark)
+    mark = user.mark()
+    await user.send_command("/minadata")
+    shown = await user.wait_for_message(lambda m: "Några frågor" in (m.text or ""), after=mark)
+    assert "placerad" not in (shown.text or "")
+
+
+@BOTH
+async def test_the_end_of_a_discreet_flow_offers_to_clear_the_chat_and_it_works(
+    api: SandboxBotApi, bot: RunningBot, words: Words
+) -> None:
+    offer_text = "Ta bort meddelandena nu" if words.lang == "sv" else "Slet beskederne nu"
+    cleared = "Jag sparar ingen lista" if words.lang == "sv" else "Jeg gemmer ingen liste"
+    user = api.user(language_code=words.lang)
+    [code] = await bot.invite("foster_care_followup")
+    first = await start_and_consent(user, code, yes_text=words.take_part, age_yes="Ja")
+    await answer_all(user, first, words.contact_no)
+    contact = await user.wait_for_message(lambda m: words.contact_no in m.button_texts())
+    mark = user.mark()
+    await user.press(words.contact_no, message=contact)
+    offer = await user.wait_for_message(lambda m: offer_text in m.button_texts(), after=mark)
+    assert any(words.done in (m.text or "") for m in user.inbox[mark:])
+    mark = user.mark()
+    await user.press(offer_text, message=offer)
+    done = await user.wait_for_message(lambda m: cleared in (m.text or ""), after=mark)
+    assert [m.message_id for m in user.inbox if not m.deleted] == [done.message_id]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from rostbot.core.flow_model import Flow
 from rostbot.i18n import N_
+from rostbot.journey import callback_data as cb
 from rostbot.journey import render
-from rostbot.journey.services import Answer, Person, Services
+from rostbot.journey.services import Answer, Button, Person, Services
 from rostbot.meetings import personal_data as meeting_data
 from rostbot.store import respondents, runs
 
@@ -23,10 +24,22 @@ RIGHTS = N_(
 
 
 def closing(services: Services, flow: Flow, lang: str, answer: Answer) -> None:
-    """The last message of a flow: the person is done, what is kept, what they can do."""
+    """The last message of a flow: the person is done, what is kept, what they can do.
+
+    A discreet flow also offers to delete the chat's messages from the phone.
+    """
     lang = render.flow_language(flow, lang)
     text = services.t(lang, "You are done. Your answers are saved and locked.")
     answer.add(text + "\n\n" + services.t(lang, RIGHTS))
+    if flow.discreet:
+        answer.add(
+            services.t(
+                lang,
+                "The messages stay in this chat on your phone. "
+                "Do you want me to delete them now? You can also do it later with /clear.",
+            ),
+            ((Button(services.t(lang, "Delete the messages now"), cb.make("x")),),),
+        )
 
 
 async def declined_any(services: Services, pseudonym: str) -> bool:
@@ -59,7 +72,7 @@ async def known_reply(services: Services, person: Person, lang: str, answer: Ans
         flow = services.flows.get(run.flow_id)
         if flow is None:
             continue
-        title = flow.title.get(render.flow_language(flow, lang))
+        title = render.screen_title(services, flow, lang)
         if run.status == "finished":
             lines.append(services.t(lang, "• You answered “{title}”. Thank you!", title=title))
         elif run.status == "open":

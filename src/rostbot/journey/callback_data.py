@@ -18,6 +18,7 @@ _SAFE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 @dataclass(frozen=True)
 class Press:
     kind: str  # a: answer, c: consent, l: language, r: continue, k: contact, w: withdraw, e: erase
+    # x: clear the chat
     parts: tuple[str, ...]
 
 
@@ -29,7 +30,19 @@ def make(kind: str, *parts: str | int) -> str:
 
 
 # o: coordinator (rostbot.meetings.coordinator_chat), v: participant (participant_chat)
-_SHAPES: dict[str, int] = {"a": 4, "c": 3, "l": 1, "r": 1, "k": 2, "w": 1, "e": 1, "o": 3, "v": 3}
+# x: clear the chat (rostbot.telegram.handlers.on_clear)
+_SHAPES: dict[str, int] = {
+    "a": 4,
+    "c": 3,
+    "l": 1,
+    "r": 1,
+    "k": 2,
+    "w": 1,
+    "e": 1,
+    "o": 3,
+    "v": 3,
+    "x": 0,
+}
 
 
 def parse(data: str | None) -> Press | None:

@@ -47,7 +47,7 @@ async def _offer_continue(services: Services, person: Person, lang: str, answer:
             lang,
             "You have a questionnaire that is not finished: “{title}”, question {number} of "
             "{total}. Your answers so far are saved.",
-            title=open_run.flow.title.get(flow_lang),
+            title=render.screen_title(services, open_run.flow, flow_lang),
             number=number,
             total=total,
         ),

@@ -12,11 +12,13 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from rostbot.journey import afterwards, chat_log, conversation
+from rostbot.journey import callback_data as cb
 from rostbot.journey.services import Answer, Person, Services
 from rostbot.store.database import StoreError
 from rostbot.telegram.delivery import deliver
 
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
+CLEAR_CHAT = cb.make("x")  # the button that offers to clear the chat
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -125,6 +127,9 @@ async def on_press(update: Update, context: Context) -> None:
         await deliver(context.bot, chat.id if chat else 0, Answer(lang=lang, toast=told), query)
         return
     data = query.data
+    if data == CLEAR_CHAT:
+        await on_clear(update, context)
+        return
     await _respond(update, context, lambda s, p: conversation.on_press(s, p, data))
 
 
