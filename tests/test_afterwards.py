@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from conftest import RunningBot
 from journey_steps import answer_question, is_question, start_and_consent
+from meeting_steps import FakeClock, meeting_bot, outbox_settled, plan, reachable_user
+from rostbot.config import Settings
+from rostbot.meetings import planning
+from rostbot.meetings.office import Office
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.people import BotMessage, SandboxUser
 
@@ -180,3 +186,26 @@ async def test_the_end_of_a_discreet_flow_offers_to_clear_the_chat_and_it_works(
     await user.press(offer_text, message=offer)
     done = await user.wait_for_message(lambda m: cleared in (m.text or ""), after=mark)
     assert [m.message_id for m in user.inbox if not m.deleted] == [done.message_id]
+
+
+async def test_a_person_with_a_booking_hears_about_it_when_they_write(
+    api: SandboxBotApi, settings: Settings
+) -> None:
+    clock = FakeClock()
+    async with meeting_bot(api, settings, clock) as bot:
+        office = Office.of(bot.services)
+        start = clock.now.astimezone(ZoneInfo("Europe/Stockholm")) + timedelta(days=3)
+        start = start.replace(hour=10, minute=0, second=0, tzinfo=None)
+        [event] = await planning.create(office, plan(capacity=2, start=start))
+        anna = await reachable_user(api, bot, name="Anna")
+        await planning.invite(office, event.event_id, planning.Audience())
+        await outbox_settled(bot)
+        [invitation] = anna.inbox
+        mark = anna.mark()
+        await anna.press("Boka en plats", message=invitation)
+        await anna.wait_for_message(lambda m: m.document is not None, after=mark)
+        mark = anna.mark()
+        await anna.send_text("tack")
+        reply = await anna.wait_for_message(lambda m: SV.known in (m.text or ""), after=mark)
+        assert "• Bokad: ”Samtal om stödet”" in (reply.text or "")
+        assert "• Du har sagt ja till att vi kontaktar dig senare." in (reply.text or "")
