@@ -176,6 +176,16 @@ def test_a_dont_know_point_is_last_and_never_positive() -> None:
         ScaleQuestion.model_validate({**base, "points": points, "positive": ["dont_know"]})
 
 
+def test_shipped_flows_with_sensitive_questions_name_where_to_get_help(
+    shipped: dict[str, Flow],
+) -> None:
+    for flow in shipped.values():
+        if flow.has_sensitive_questions():
+            assert flow.support is not None, flow.id
+            for lang in flow.languages:
+                assert "112" in flow.support.get(lang), (flow.id, lang)
+
+
 def test_shipped_change_scales_are_balanced(shipped: dict[str, Flow]) -> None:
     for flow in shipped.values():
         for q in flow.questions:

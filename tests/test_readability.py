@@ -102,6 +102,8 @@ def catalog_texts(lang: str) -> Iterator[tuple[str, str]]:
 def flow_texts(flow: Flow) -> Iterator[tuple[str, Text]]:
     for key in ("title", "purpose", "intro", "outro"):
         yield key, getattr(flow, key)
+    if flow.support is not None:
+        yield "support", flow.support
     for q in flow.questions:
         yield f"{q.id}.text", q.text
         if q.help is not None:
