@@ -202,7 +202,7 @@ async def test_invite_book_race_waitlist_move_and_cancel(
         assert not [m for m in anna.inbox[anna.inbox.index(cancelled) + 1 :]]  # she cancelled
 
         # And cancels it: everyone booked gets a cancelling file.
-        sure = await tap(kim, "Ställ in mötet", "Ställa in", message=card)
+        sure = await tap(kim, "Ställ in mötet", "Vill du ställa in", message=card)
         await kim.press("Ja, ställ in mötet", message=sure)
         await kim.wait_for_message(  # the question becomes the answer
             lambda m: m is sure and "möten: 1. Personer som får veta det: 2." in m.content,
