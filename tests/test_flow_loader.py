@@ -33,6 +33,7 @@ from rostbot.core.flow_model import (
     TextQuestion,
 )
 from rostbot.core.flow_time import estimated_minutes, estimated_seconds
+from rostbot.export.codes import is_positive
 
 FLOWS_DIR = Path(__file__).resolve().parents[1] / "flows"
 SHIPPED = {
@@ -174,6 +175,25 @@ def test_a_dont_know_point_is_last_and_never_positive() -> None:
         ScaleQuestion.model_validate({**base, "points": points[::-1]})
     with pytest.raises(ValueError, match="neither positive nor negative"):
         ScaleQuestion.model_validate({**base, "points": points, "positive": ["dont_know"]})
+    # the export counts it neither way: it stays out of n and the share of positives
+    assert is_positive("scale", "dont_know", scale) is None
+    assert is_positive("scale", "bad", scale) is True  # default: the top two points
+    assert is_positive("scale", "good", scale) is True
+
+
+def test_the_youth_safety_follow_up_says_nobody_can_help_from_it_and_where_help_is(
+    shipped: dict[str, Flow],
+) -> None:
+    help_text = shipped["youth_placement"].question("safe_more").help
+    assert help_text is not None
+    assert "Ingen kan se vem som skrev" in help_text.get("sv")
+    assert "Ingen kan se, hvem der skrev" in help_text.get("da")
+    for lang, line in (("sv", "BRIS på 116 111"), ("da", "Børnetelefonen på 116 111")):
+        assert line in help_text.get(lang) and "112" in help_text.get(lang)
+    for flow_id in ("youth_placement", "foster_care_followup"):
+        outro = shipped[flow_id].outro
+        assert "Alla kan ringa 1177" in outro.get("sv"), flow_id  # not only under-18s
+        assert "Alle kan ringe til Livslinien" in outro.get("da"), flow_id
 
 
 def test_shipped_flows_with_sensitive_questions_name_where_to_get_help(
