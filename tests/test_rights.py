@@ -230,7 +230,7 @@ async def test_minadata_lists_consents_open_flows_sealed_answers_and_the_contact
         f"• Ja till att vara med i ”Om stödet du fick” den {took_part}",
         f"• Ja till att bli kontaktad senare, den {contact}",
         f"• Ja till att vara med i ”Några frågor” den {open_flow}",
-        "• Inte klar: ”Några frågor”, vid fråga 3 av 8",
+        "• Inte klar: ”Några frågor”, vid fråga 3 av 9",
         f"• {given} svar är låsta. Bara analytikerna kan öppna dem.",
         "• Kontakt senare: Ja",
         "• Bokningar: inga",
