@@ -24,8 +24,16 @@ from rostbot.sandbox.people import BotMessage, SandboxUser
 
 DPO = "dataskyddsombud@testkommunen.example"
 
+# Texts with a number in them (singular msgid, plural msgid), as consent.py asks for them.
+QUESTIONS = ("There is {count} question.", "There are {count} questions.")
+MINUTES = ("It takes about {count} minute.", "It takes about {count} minutes.")
+KEPT = (
+    "We keep your answers for at most {count} month.",
+    "We keep your answers for at most {count} months.",
+)
+
 # point: (msgid that says it, {language: words its translation and the shown text hold})
-CHECKLIST: dict[str, tuple[str, dict[str, str]]] = {
+CHECKLIST: dict[str, tuple[str | tuple[str, str], dict[str, str]]] = {
     "voluntary": (consent.CONSENT_PARTS[1], {"sv": "frivilligt", "da": "frivilligt"}),
     "never affects your case": (
         consent.CONSENT_PARTS[1],
@@ -52,7 +60,7 @@ CHECKLIST: dict[str, tuple[str, dict[str, str]]] = {
         {"sv": "bara svar för grupper", "da": "kun svar for grupper"},
     ),
     "how long kept": (
-        consent.CONSENT_PARTS[3],
+        KEPT,
         {"sv": "Vi sparar dina svar i högst", "da": "Vi gemmer dine svar i højst"},
     ),
     "rights in the chat": (
@@ -72,13 +80,29 @@ CHECKLIST: dict[str, tuple[str, dict[str, str]]] = {
         {"sv": "Vårt dataskyddsombud", "da": "Vores databeskyttelsesrådgiver"},
     ),
     "number of questions": (
-        "There are {count} questions.",
+        QUESTIONS,
         {"sv": "Det är", "da": "Der er"},
     ),
     "minutes": (
-        "It takes about {minutes} minutes.",
+        MINUTES,
         {"sv": "Det tar ungefär", "da": "Det tager cirka"},
     ),
+}
+
+# Texts with a number: (singular msgid, plural msgid) -> {language: (for 1, for 3)}.
+COUNTED: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
+    QUESTIONS: {
+        "sv": ("Det är 1 fråga.", "Det är 3 frågor."),
+        "da": ("Der er 1 spørgsmål.", "Der er 3 spørgsmål."),
+    },
+    MINUTES: {
+        "sv": ("Det tar ungefär 1 minut.", "Det tar ungefär 3 minuter."),
+        "da": ("Det tager cirka 1 minut.", "Det tager cirka 3 minutter."),
+    },
+    KEPT: {
+        "sv": ("i högst 1 månad.", "i högst 3 månader."),
+        "da": ("i højst 1 måned.", "i højst 3 måneder."),
+    },
 }
 
 YES = {"sv": "Ja, jag vill vara med", "da": "Ja, jeg vil være med"}
@@ -97,7 +121,19 @@ def test_every_required_point_is_in_the_translations(lang: str) -> None:
     texts = Translations.load()
     for point, (msgid, words) in CHECKLIST.items():
         assert texts.has(lang, msgid), (point, msgid)
-        assert words[lang] in texts.text(lang, msgid), (lang, point)
+        shown = (
+            texts.plural(lang, *msgid, 3) if isinstance(msgid, tuple) else texts.text(lang, msgid)
+        )
+        assert words[lang] in shown, (lang, point)
+
+
+@pytest.mark.parametrize("lang", ["sv", "da"])
+def test_a_count_of_one_reads_in_the_singular(lang: str) -> None:
+    texts = Translations.load()
+    for (singular, plural), expected in COUNTED.items():
+        one, three = expected[lang]
+        assert texts.plural(lang, singular, plural, 1).endswith(one), (lang, singular)
+        assert texts.plural(lang, singular, plural, 3).endswith(three), (lang, singular)
 
 
 async def _consent_and_notice(

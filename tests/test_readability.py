@@ -36,9 +36,6 @@ MIN_WORDS = 8
 
 # Messages that may hold more than three sentences, by msgid (the singular for a plural).
 LONGER_ALLOWED: dict[str, str] = {
-    "With us, your answers are locked with a code at once. Only our analysts can open "
-    "them. They report answers only for groups, never for one person. We keep your answers "
-    "for at most {months} months.": "read more: one point of the notice the person asked for",
     "You said no thanks before. I store only that, so that I do not ask again. Send /erase "
     "to delete it.\n\nIf you change your mind, open the link in the letter again.": "two "
     "short paragraphs: what is kept and how to delete it, then how to come back",

@@ -32,8 +32,7 @@ CONSENT_PARTS = (
     ),
     N_(
         "With us, your answers are locked with a code at once. Only our analysts can open "
-        "them. They report answers only for groups, never for one person. "
-        "We keep your answers for at most {months} months."
+        "them. They report answers only for groups, never for one person."
     ),
     N_("You can stop at any time. You can see, withdraw or erase your data here in the chat."),
 )
@@ -100,27 +99,34 @@ def _months(services: Services) -> int:
     return max(1, round(services.settings.retention_days / 30))
 
 
+def keep_text(services: Services, lang: str) -> str:
+    """How long answers are kept, in whole months (at least one)."""
+    return services.tn(
+        lang,
+        "We keep your answers for at most {count} month.",
+        "We keep your answers for at most {count} months.",
+        _months(services),
+    )
+
+
 def length_text(services: Services, flow: Flow, lang: str) -> str:
     """How many questions and how long, said before the person says yes."""
     count, minutes = len(flow.questions), estimated_minutes(flow, lang)
-    questions = (
-        services.t(lang, "There is one question.")
-        if count == 1
-        else services.t(lang, "There are {count} questions.", count=count)
+    questions = services.tn(
+        lang, "There is {count} question.", "There are {count} questions.", count
     )
-    time = (
-        services.t(lang, "It takes about one minute.")
-        if minutes == 1
-        else services.t(lang, "It takes about {minutes} minutes.", minutes=minutes)
+    time = services.tn(
+        lang, "It takes about {count} minute.", "It takes about {count} minutes.", minutes
     )
     return f"{questions} {time}"
 
 
 def consent_texts(services: Services, flow: Flow, lang: str) -> list[str]:
     org = services.settings.organisation
-    parts = [services.t(lang, p, organisation=org, months=_months(services)) for p in CONSENT_PARTS]
+    parts = [services.t(lang, p, organisation=org) for p in CONSENT_PARTS]
     # The number of questions and the time go with "voluntary", before the yes.
     parts[1] = f"{length_text(services, flow, lang)} {parts[1]}"
+    parts[3] = f"{parts[3]} {keep_text(services, lang)}"
     return [parts[0], flow.purpose.get(lang), *parts[1:]]
 
 
