@@ -56,6 +56,7 @@ class Words:
     exported: str  # {count}
     nothing_stored: str
     old_button: str
+    chat_stays: str  # the last message after erasing
 
 
 SV = Words(
@@ -77,6 +78,8 @@ SV = Words(
     exported="{count} svar har redan lämnats till analytikerna utan ditt namn.",
     nothing_stored="Jag sparar ingenting om dig.",
     old_button="Den här knappen är gammal. Det går inte att svara på de frågorna längre.",
+    chat_stays="Det som står i chatten finns kvar i din telefon tills du tar bort det. "
+    "Skicka /rensa så tar jag bort det jag kan.",
 )
 DA = Words(
     lang="da",
@@ -97,6 +100,8 @@ DA = Words(
     exported="{count} svar er allerede givet til analytikerne uden dit navn.",
     nothing_stored="Jeg gemmer intet om dig.",
     old_button="Denne knap er gammel. Du kan ikke længere svare på de spørgsmål.",
+    chat_stays="Det, der står i chatten, er stadig på din telefon, til du sletter det. "
+    "Send /ryd, så sletter jeg det, jeg kan.",
 )
 BOTH = pytest.mark.parametrize("words", [SV, DA], ids=["sv", "da"])
 
@@ -330,8 +335,9 @@ async def test_erasing_deletes_every_row_linked_to_the_person_and_says_how_many(
     mine = person_rows(bot, user)
     assert len(mine["sealed_answers"]) == given
 
-    said = await confirm(user, words.erase, words.yes_erase, words.erased.format(count=given))
-    assert said == [words.erased.format(count=given)]
+    said = await confirm(user, words.erase, words.yes_erase, words.chat_stays)
+    # Erasing cannot reach the phone: the last message says so and names the clear command.
+    assert said == [words.erased.format(count=given), words.chat_stays]
 
     assert all(not found for found in person_rows(bot, user).values())
     assert as_tuples(person_rows(bot, bystander)) == theirs  # nobody else's rows
@@ -380,9 +386,10 @@ async def test_an_answer_already_exported_is_reported_as_impossible_to_delete(
     shown = await command_reply(user, words.mydata, "• 2 svar")
     assert "• 1 svar" in (shown.text or "")  # the exported one, listed apart
 
-    said = await confirm(user, words.erase, words.yes_erase, words.exported.format(count=1))
+    said = await confirm(user, words.erase, words.yes_erase, words.chat_stays)
     assert said[0] == words.erased.format(count=2)
     assert said[1].startswith(words.exported.format(count=1))
+    assert said[2:] == [words.chat_stays]
     [left] = rows(bot, "SELECT * FROM sealed_answers")
     assert left["exported_on"] == "2026-01-31"
     for table in ("respondents", "consents", "runs"):
@@ -418,8 +425,8 @@ async def test_a_no_thanks_note_can_be_erased_too(api: SandboxBotApi, bot: Runni
     shown = await command_reply(user, "/minadata", "Bara en anteckning om att du sa nej tack")
     assert (shown.text or "").startswith(SV.nothing_stored)
 
-    said = await confirm(user, "/radera", SV.yes_erase, SV.erased.format(count=0))
-    assert said == [SV.erased.format(count=0)]
+    said = await confirm(user, "/radera", SV.yes_erase, SV.chat_stays)
+    assert said == [SV.erased.format(count=0), SV.chat_stays]
     assert table_count(bot.settings.db_path, "declines") == 0
     shown = await command_reply(user, "/minadata", SV.nothing_stored)
     assert shown.text == SV.nothing_stored

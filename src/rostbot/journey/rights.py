@@ -215,3 +215,11 @@ async def erase(services: Services, person: Person, lang: str, answer: Answer) -
                 exported,
             )
         )
+    # Erasing cannot reach the phone: say so, and how to clear the chat too.
+    answer.add(
+        services.t(
+            lang,
+            "What is written in this chat stays on your phone until you delete it. "
+            "Send /clear and I delete what I can.",
+        )
+    )
