@@ -6,6 +6,7 @@ with the analyst's key) and the question the person's run is at.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,15 @@ from typing import Any
 import pytest
 
 from conftest import RunningBot
-from journey_steps import is_question, open_all, ops, start_and_consent, table_count, wait_question
+from journey_steps import (
+    answer_question,
+    is_question,
+    open_all,
+    ops,
+    start_and_consent,
+    table_count,
+    wait_question,
+)
 from rostbot.crypto.analyst_keys import AnalystPrivateKey
 from rostbot.journey import answering
 from rostbot.journey.services import Person
@@ -308,7 +317,7 @@ async def test_another_persons_run_handle_cannot_touch_their_run(
         f"a:{handle}:{step}:c:very_easy": closed,
         f"a:{handle}:{step}:s:-": closed,
         f"a:{handle}:{step}:p:-": closed,
-        f"k:{handle}:y": "Den här knappen är gammal.",
+        f"k:{handle}:{step}:y": "Den här knappen är gammal.",
     }
     for data, expected in stolen.items():
         assert await toast(bertil, data, own) == expected, data
@@ -362,6 +371,39 @@ async def test_double_tap_on_the_last_question_also_says_it_is_already_saved(
     assert sum("Tack!" in text for text in texts_after(user, mark)) == 1
     assert answers_by_question(bot, analyst_key)["comment"]["status"] == "skipped"
     assert len(answers_by_question(bot, analyst_key)) == 5
+
+
+@pytest.mark.parametrize(("choice", "contact"), [("Nej tack", 0), ("Ja, ni får kontakta mig", 1)])
+async def test_double_tap_on_the_contact_question_ends_the_flow_once(
+    api: SandboxBotApi, bot: RunningBot, choice: str, contact: int
+) -> None:
+    user, question = await begin(bot, api, "income_support_followup")
+    while is_question(question):
+        mark = user.mark()
+        await answer_question(user, question)
+        question = await user.wait_for_message(
+            lambda m: is_question(m) or choice in m.button_texts(), after=mark
+        )
+    offer = question
+    [data] = [b["callback_data"] for row in offer.buttons() for b in row if b["text"] == choice]
+    answered = len(user.callback_answers)
+    mark = user.mark()
+    await user.press(choice, message=offer)
+    await user.press(choice, message=offer)
+    taps = [await user.wait_for_callback_answer(after=answered + i) for i in range(2)]
+    await all_handled(user)
+    # The same stale button once more, pressed late on a phone that still shows it.
+    assert await toast(user, data, offer.message_id) == ALREADY_SAVED
+    await all_handled(user)
+
+    assert taps[1]["text"] == ALREADY_SAVED
+    assert sum("Du är klar." in text for text in texts_after(user, mark)) == 1
+    connection = sqlite3.connect(bot.settings.db_path)
+    try:
+        query = "SELECT count(*) FROM consents WHERE kind = 'contact'"
+        assert connection.execute(query).fetchone()[0] == contact
+    finally:
+        connection.close()
 
 
 # --------------------------------------------------------------------------- commands

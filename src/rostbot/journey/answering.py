@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from typing import Literal
 
 from rostbot.core import engine
 from rostbot.core.flow_model import Flow
@@ -237,10 +238,15 @@ async def finish(
                 (
                     Button(
                         services.t(lang, "Yes, you may contact me"),
-                        cb.make("k", open_run.handle, "y"),
+                        cb.make("k", open_run.handle, open_run.run.step, "y"),
                     ),
                 ),
-                (Button(services.t(lang, "No, thank you"), cb.make("k", open_run.handle, "n")),),
+                (
+                    Button(
+                        services.t(lang, "No, thank you"),
+                        cb.make("k", open_run.handle, open_run.run.step, "n"),
+                    ),
+                ),
             ),
         )
     else:
@@ -248,19 +254,24 @@ async def finish(
 
 
 async def record_contact_consent(
-    services: Services, person: Person, lang: str, agreed: bool, flow: Flow | None
-) -> bool:
-    """Store the separate consent to be contacted, with the encrypted chat handle."""
+    services: Services, person: Person, lang: str, agreed: bool, run: FlowRun, flow: Flow | None
+) -> Literal["saved", "already", "old"]:
+    """Store the answer to the contact question: a yes as a consent with the encrypted
+    chat handle, a no as nothing. "saved", "already" (a double tap or a re-delivered
+    update: the run's step moved on) or "old" (the person is no longer known)."""
     pseudonym = services.pseudonym(person)
-    if not agreed:
-        return True
     handle = services.secret.encrypt(str(person.chat_id).encode(), f"contact:{pseudonym}")
     text_hash = consent.consent_text_hash_for(services, CONTACT_TEXT, lang)
     async with services.db.transaction() as tx:
         if await respondents.get(tx, pseudonym) is None:
-            return False
+            return "old"
         if not await updates.claim(tx, person.update_id, services.today()):
-            return True
+            return "already"
+        # The run's step is the claim: one of two taps on the same buttons moves it.
+        if not await runs.claim_finished_step(tx, run, services.today()):
+            return "already"
+        if not agreed:
+            return "saved"
         await respondents.add_consent(
             tx,
             pseudonym,
@@ -273,4 +284,4 @@ async def record_contact_consent(
             given_at=services.now_iso(),
         )
         await respondents.set_contact_handle(tx, pseudonym, handle)
-    return True
+    return "saved"

@@ -356,14 +356,24 @@ async def _open_run(
 async def _contact_press(
     services: Services, person: Person, parts: tuple[str, ...], lang: str, answer: Answer
 ) -> None:
-    handle, choice = parts
+    handle, step_text, choice = parts
     run = await runs.find_by_prefix(services.db, services.pseudonym(person), handle)
-    if run is None:
+    if run is None or run.status != "finished" or not step_text.isdigit():
+        answer.toast = services.t(lang, "This button is old.")
+        return
+    if int(step_text) == run.step - 1:  # a double tap: the first one was answered
+        answer.toast = services.t(lang, "Already saved.")
+        return
+    if int(step_text) != run.step:
         answer.toast = services.t(lang, "This button is old.")
         return
     flow = services.flows.get(run.flow_id)
     agreed = choice == "y"
-    if not await answering.record_contact_consent(services, person, lang, agreed, flow):
+    said = await answering.record_contact_consent(services, person, lang, agreed, run, flow)
+    if said == "already":
+        answer.toast = services.t(lang, "Already saved.")
+        return
+    if said == "old":
         answer.toast = services.t(lang, "This button is old.")
         return
     if agreed:

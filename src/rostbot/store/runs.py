@@ -103,6 +103,16 @@ async def save_state(
     return changed == 1
 
 
+async def claim_finished_step(tx: Transaction, run: FlowRun, today: str) -> bool:
+    """Move a finished run one step on (its contact question answered); False if it moved."""
+    changed = await tx.execute(
+        "UPDATE runs SET step = step + 1, updated_on = ?"
+        " WHERE run_id = ? AND step = ? AND status = 'finished'",
+        (today, run.run_id, run.step),
+    )
+    return changed == 1
+
+
 async def stop_open(tx: Transaction, pseudonym: str, today: str) -> int:
     return await tx.execute(
         "UPDATE runs SET status = 'stopped', step = step + 1, updated_on = ?"
