@@ -115,6 +115,32 @@ async def test_after_finishing_text_and_start_get_the_known_person_reply(
 
 
 @BOTH
+async def test_the_chat_names_a_flow_by_its_title_never_by_the_analysts_title(
+    api: SandboxBotApi, bot: RunningBot, words: Words
+) -> None:
+    flow = bot.services.flows["income_support_followup"]
+    assert flow.analyst_title is not None
+    hidden = {flow.analyst_title.get(lang) for lang in ("sv", "da")}
+    user = api.user(language_code=words.lang)
+    [code] = await bot.invite(flow.id)
+    first = await start_and_consent(user, code, yes_text=words.take_part, age_yes="Ja")
+    await answer_all(user, first, words.contact_no)
+    mark = user.mark()
+    await user.press(words.contact_no)
+    await user.wait_for_message(lambda m: words.done in (m.text or ""), after=mark)
+    mark = user.mark()
+    await user.send_command(words.mydata)
+    await user.wait_for_message(lambda m: flow.title.get(words.lang) in (m.text or ""), after=mark)
+    mark = user.mark()
+    await user.send_text("hej")
+    await user.wait_for_message(lambda m: words.known in (m.text or ""), after=mark)
+
+    shown = "\n".join(m.content for m in user.inbox)
+    assert flow.title.get(words.lang) in shown
+    assert not [title for title in hidden if title in shown]
+
+
+@BOTH
 async def test_a_stranger_still_gets_the_stranger_text(
     api: SandboxBotApi, bot: RunningBot, words: Words
 ) -> None:

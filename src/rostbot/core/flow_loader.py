@@ -62,7 +62,14 @@ LANGUAGE_NAMES: dict[str, str] = {"sv": "Swedish", "da": "Danish"}
 TYPE_LIST = ", ".join(QUESTION_TYPES)
 
 # Which keys hold a `Text`, and how the bot sends it: as a message or on a button.
-_FLOW_MESSAGE_TEXTS: tuple[str, ...] = ("title", "intro", "outro", "purpose", "support")
+_FLOW_MESSAGE_TEXTS: tuple[str, ...] = (
+    "title",
+    "analyst_title",
+    "intro",
+    "outro",
+    "purpose",
+    "support",
+)
 _QUESTION_MESSAGE_TEXTS: tuple[str, ...] = ("text", "help", "low", "high")
 _TEXT_FIELDS: frozenset[str] = frozenset({*_FLOW_MESSAGE_TEXTS, *_QUESTION_MESSAGE_TEXTS, "label"})
 

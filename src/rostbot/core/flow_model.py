@@ -251,6 +251,9 @@ class Flow(Strict):
     version: int = Field(ge=1)
     target_group: str
     title: Text
+    # The flow's name for analysts and staff (reports, the invitation chat), which may
+    # name the support; never shown to respondents. Absent: `title`.
+    analyst_title: Text | None = None
     # The country whose rules apply (the age limit); absent: the organisation's country.
     jurisdiction: Literal["se", "dk"] | None = None
     # The youngest age allowed; absent: the jurisdiction's age; 0: no age question.
@@ -284,6 +287,13 @@ class Flow(Strict):
         if self.min_age is not None:
             return self.min_age or None
         return JURISDICTION_MIN_AGE[self.jurisdiction or country]
+
+    def staff_title(self, lang: str) -> str:
+        """The name analysts and staff see: `analyst_title`, else `title`; in `lang` if set."""
+        for text in (self.analyst_title, self.title):
+            if text is not None and text.languages():
+                return text.get(lang if lang in text.languages() else sorted(text.languages())[0])
+        return self.id
 
     def has_sensitive_questions(self) -> bool:
         return any(q.sensitive for q in self.questions)

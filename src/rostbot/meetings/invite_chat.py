@@ -69,7 +69,7 @@ def _choice_of(services: Services, person: Person, event: Event) -> InviteChoice
 
 def _flow_name(services: Services, flow_id: str, lang: str) -> str:
     flow = services.flows.get(flow_id)
-    return (flow.title.get(lang) or flow_id) if flow is not None else flow_id
+    return flow.staff_title(lang) if flow is not None else flow_id
 
 
 def _language_name(services: Services, audience: planning.Audience, lang: str) -> str:

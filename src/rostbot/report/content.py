@@ -223,12 +223,7 @@ class _Texts:
 
     def flow_title(self, flow_id: str) -> str:
         flow = self.flows.get(flow_id)
-        if flow is None:
-            return flow_id
-        for lang in (self.lang, *flow.title.languages()):
-            if lang in flow.title.languages():
-                return flow.title.get(lang)
-        return flow_id
+        return flow_id if flow is None else flow.staff_title(self.lang)
 
     def question(self, flow_id: str, question_id: str) -> str:
         text = self.questions.get((flow_id, question_id))
