@@ -53,11 +53,11 @@ CHECKLIST: dict[str, tuple[str | tuple[str, str], dict[str, str]]] = {
     ),
     "answers locked": (
         consent.CONSENT_PARTS[3],
-        {"sv": "låses dina svar med en kod direkt", "da": "låst med en kode med det samme"},
+        {"sv": "låses dina svar med en kod direkt", "da": "låst med det samme"},
     ),
     "group-only reporting": (
         consent.CONSENT_PARTS[3],
-        {"sv": "bara svar för grupper", "da": "kun svar for grupper"},
+        {"sv": "bara resultat för grupper", "da": "kun resultater for grupper"},
     ),
     "how long kept": (
         KEPT,

@@ -222,5 +222,5 @@ async def test_a_start_that_passed_earlier_today_is_asked_for_again_and_the_rest
         await kim.wait_for_message("Den tiden går inte", after=mark)
         await kim.wait_for_message("När börjar", after=mark)
         preview = await say(kim, "24/11 9.00", "Spara")
-        assert "tisdag 24 november 2026, 09:00–10:00" in preview.content
+        assert "tisdag 24 november 2026 kl. 09:00–10:00" in preview.content
         assert "Var: Torget 1" in preview.content

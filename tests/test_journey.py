@@ -175,7 +175,7 @@ async def test_bot_registers_its_commands_per_language(api: SandboxBotApi, bot: 
     assert {"start", "sprak", "minadata", "aterkalla", "radera", "dansk"} <= swedish
     assert {"start", "sprog", "minedata", "traektilbage", "slet", "svenska"} <= danish
     descriptions = {c["description"] for c in api.commands[("all_private_chats", "da")]}
-    assert "Slet mine data" in descriptions
+    assert "Slet mine oplysninger" in descriptions
 
 
 async def test_language_commands_switch_and_show_the_question_again(

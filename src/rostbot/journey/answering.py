@@ -143,7 +143,8 @@ async def _save(
 
 CONTACT_TEXT = N_(
     "One more thing, and it is up to you: may we send you a message later "
-    "about a focus group or a breakfast meeting? You can say no and still be done."
+    "about a focus group or a breakfast meeting? It is fine to say no. "
+    "Your answers are saved either way."
 )
 
 PROBLEM_TEXTS = {

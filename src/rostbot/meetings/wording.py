@@ -39,21 +39,27 @@ def duration(minutes: int, lang: str) -> str:
     return str(format_list(parts, locale=lang))
 
 
+# Both languages write "kl." before a clock time (Språkrådet, Dansk Sprognævn); it tells
+# a second-language reader that the number is a time.
+CLOCK = "kl."
+
+
 def when(event: Event, lang: str) -> str:
-    """'torsdag 3 december 2026, 09:00–12:00' in the event's zone."""
+    """'torsdag 3 december 2026 kl. 09:00–12:00' in the event's zone."""
     start = event.local_start
     end = event.ends_at.astimezone(start.tzinfo)
     day = format_date(start, "full", locale=lang)
     return (
-        f"{day}, {format_time(start, 'short', locale=lang)}"
+        f"{day} {CLOCK} {format_time(start, 'short', locale=lang)}"
         f"–{format_time(end, 'short', locale=lang)}"
     )
 
 
 def short_when(event: Event, lang: str) -> str:
-    """'3 dec. 09:00', for buttons and lists."""
+    """'3 dec. kl. 09:00', for buttons and lists."""
     start = event.local_start
-    return f"{format_date(start, 'd MMM', locale=lang)} {format_time(start, 'short', locale=lang)}"
+    day = format_date(start, "d MMM", locale=lang)
+    return f"{day} {CLOCK} {format_time(start, 'short', locale=lang)}"
 
 
 def facts(services: Services, event: Event, lang: str, sessions: list[Event]) -> list[str]:
