@@ -6,10 +6,12 @@ messages less than 48 hours old.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,18 +22,43 @@ from telegram.error import BadRequest
 from conftest import RunningBot
 from journey_steps import answer_question, start_and_consent, table_count, wait_question
 from rostbot.config import Settings
-from rostbot.journey.services import utc_now
+from rostbot.journey import chat_log
+from rostbot.journey.services import Person, utc_now
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.people import SandboxUser
-from rostbot.store import retention
+from rostbot.store import respondents, retention
 from rostbot.store.retention import RetentionPolicy
 
 CLEARED_SV = "Jag sparar ingen lista över dem"
 CLEARED_DA = "Jeg gemmer ingen liste over dem"
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The message numbers are written behind; here every 0.1 s, so the tests wait little."""
+    return replace(settings, chat_log_flush_seconds=0.1)
+
+
 def chat_rows(db_path: Path) -> int:
     return table_count(db_path, "chat_messages")
+
+
+async def until_flushed(bot: RunningBot, condition: Callable[[], bool]) -> None:
+    """Wait (10 s at most) for `condition`, checked now and after each flush of the numbers."""
+    flushed = bot.services.chat_log_flushed
+    async with flushed:
+        await asyncio.wait_for(flushed.wait_for(condition), timeout=10)
+
+
+def stored_numbers(bot: RunningBot, user: SandboxUser) -> set[int]:
+    connection = sqlite3.connect(bot.settings.db_path)
+    try:
+        [(blob,)] = connection.execute("SELECT ids FROM chat_messages").fetchall()
+    finally:
+        connection.close()
+    pseudonym = bot.services.secret.pseudonym("telegram-user", user.id)
+    opened = json.loads(bot.services.secret.decrypt(blob, f"chat-messages:{pseudonym}"))
+    return {number for number, _ in opened}
 
 
 async def say(user: SandboxUser, text: str, sent: list[int]) -> None:
@@ -67,7 +94,7 @@ async def test_clearing_deletes_exactly_that_chats_messages_and_keeps_no_list(
         mark = user.mark()
         await say(user, "hej", sent)
         await user.wait_for_message(lambda m: "Fråga" in (m.text or ""), after=mark)
-    assert chat_rows(bot.settings.db_path) == 2
+    await until_flushed(bot, lambda: chat_rows(bot.settings.db_path) == 2)
     bo_before = [m.message_id for m in bo.inbox if not m.deleted]
 
     mark = anna.mark()
@@ -113,6 +140,7 @@ async def test_the_message_numbers_are_stored_locked(api: SandboxBotApi, bot: Ru
     mark = user.mark()
     await user.send_command("/hjalp")  # handled after the yes is noted: updates keep their order
     await user.wait_for_message(lambda m: "/rensa" in (m.text or ""), after=mark)
+    await until_flushed(bot, lambda: chat_rows(bot.settings.db_path) == 1)
     connection = sqlite3.connect(bot.settings.db_path)
     try:
         [(blob,)] = connection.execute("SELECT ids FROM chat_messages").fetchall()
@@ -201,9 +229,158 @@ async def test_the_daily_sweep_drops_numbers_too_old_to_delete(
     mark = user.mark()
     await user.send_command("/hjalp")
     await user.wait_for_message(lambda m: "/rensa" in (m.text or ""), after=mark)
+    await until_flushed(bot, lambda: chat_rows(bot.settings.db_path) == 1)
     policy = RetentionPolicy(grace_days=30, keep_days=365)
     today = bot.services.clock().date()
     await retention.apply(bot.services.db, policy, today + timedelta(days=1))
     assert chat_rows(bot.settings.db_path) == 1
     await retention.apply(bot.services.db, policy, today + timedelta(days=3))
     assert chat_rows(bot.settings.db_path) == 0
+
+
+# --------------------------------------------------------------------------- written behind
+
+
+@pytest.fixture
+async def unflushed(api: SandboxBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
+    """The real bot whose timer never flushes during a test: only a stop or `flush` writes."""
+    running = RunningBot(api, replace(settings, chat_log_flush_seconds=3600), utc_now)
+    await running.start()
+    try:
+        yield running
+    finally:
+        with contextlib.suppress(Exception):
+            await running.stop()
+
+
+def pseudonym_of(bot: RunningBot, user: SandboxUser) -> str:
+    return bot.services.pseudonym(Person(user.id, user.id, None, 0))
+
+
+async def consent_and_answer(bot: RunningBot, user: SandboxUser, sent: list[int]) -> None:
+    """Take part, answer the first question, then type an answer; `sent` gets its number."""
+    [code] = await bot.invite("meeting_feedback")
+    question = await start_and_consent(user, code, yes_text="Ja, jag vill vara med", age_yes="Ja")
+    mark = user.mark()
+    await answer_question(user, question)
+    await wait_question(user, mark)
+    mark = user.mark()
+    await say(user, "hej", sent)
+    await user.wait_for_message(lambda m: "Fråga" in (m.text or ""), after=mark)
+
+
+async def test_after_answering_the_numbers_are_stored_once_the_flusher_ran(
+    api: SandboxBotApi, bot: RunningBot
+) -> None:
+    user = api.user(language_code="sv")
+    sent: list[int] = []
+    await consent_and_answer(bot, user, sent)
+    await until_flushed(bot, lambda: chat_rows(bot.settings.db_path) == 1)
+    shown = {m.message_id for m in user.inbox}
+    # the flusher wrote what the last update noted, too (it may take one more round)
+    await until_flushed(bot, lambda: shown | set(sent) <= stored_numbers(bot, user))
+    assert pseudonym_of(bot, user) not in bot.services.chat_pending
+    assert pseudonym_of(bot, user) not in bot.services.chat_messages  # stored, not in memory
+
+
+async def test_clearing_before_the_flush_deletes_everything_and_no_row_comes_back(
+    api: SandboxBotApi, unflushed: RunningBot
+) -> None:
+    bot = unflushed
+    user = api.user(language_code="sv")
+    sent: list[int] = []
+    await consent_and_answer(bot, user, sent)
+    pseudonym = pseudonym_of(bot, user)
+    assert chat_rows(bot.settings.db_path) == 0  # nothing written yet: all of it is pending
+    assert pseudonym in bot.services.chat_pending
+
+    mark = user.mark()
+    await say(user, "/rensa", sent)
+    done = await user.wait_for_message(lambda m: CLEARED_SV in (m.text or ""), after=mark)
+    bots, mine = left_in_chat(user, sent)
+    assert bots == [done.message_id]
+    assert mine == []
+    assert pseudonym not in bot.services.chat_pending
+    assert pseudonym not in bot.services.chat_messages
+
+    assert await chat_log.flush(bot.services) == 0
+    assert chat_rows(bot.settings.db_path) == 0
+    await bot.stop()  # the flush at the stop writes nothing for them either
+    assert chat_rows(bot.settings.db_path) == 0
+
+
+async def test_a_flush_racing_with_clearing_leaves_no_row(
+    api: SandboxBotApi, unflushed: RunningBot
+) -> None:
+    services = unflushed.services
+    user = api.user(language_code="sv")
+    await consent_and_answer(unflushed, user, [])
+    pseudonym = pseudonym_of(unflushed, user)
+    noted = list(services.chat_pending[pseudonym])
+    # The flush takes the lock first and writes the row; clearing waits, then takes it all.
+    flushing = asyncio.create_task(chat_log.flush(services))
+    await asyncio.sleep(0)
+    chat_log.remember(services, pseudonym, [90_001])  # noted while the flush writes
+    taken = await chat_log.take_all(services, pseudonym)
+    assert await flushing == 1
+    assert {m for m, _ in noted} | {90_001} <= set(taken)
+    assert chat_rows(unflushed.settings.db_path) == 0
+    await chat_log.flush(services)
+    assert chat_rows(unflushed.settings.db_path) == 0
+
+
+async def test_after_erasing_no_flush_writes_a_row_and_clearing_still_works(
+    api: SandboxBotApi, unflushed: RunningBot
+) -> None:
+    bot = unflushed
+    user = api.user(language_code="sv")
+    sent: list[int] = []
+    await consent_and_answer(bot, user, sent)
+    await chat_log.flush(bot.services)
+    assert chat_rows(bot.settings.db_path) == 1
+    mark = user.mark()
+    await say(user, "hej igen", sent)  # noted, not yet written
+    await user.wait_for_message(lambda m: "Fråga" in (m.text or ""), after=mark)
+    pseudonym = pseudonym_of(bot, user)
+    assert pseudonym in bot.services.chat_pending
+
+    mark = user.mark()
+    await say(user, "/radera", sent)
+    ask = await user.wait_for_message(lambda m: "Ja, radera" in m.button_texts(), after=mark)
+    mark = user.mark()
+    await user.press("Ja, radera", message=ask)
+    await user.wait_for_message(lambda m: (m.text or "").startswith("Klart."), after=mark)
+    assert table_count(bot.settings.db_path, "respondents") == 0
+    assert chat_rows(bot.settings.db_path) == 0
+
+    await chat_log.flush(bot.services)  # the erase exchange's numbers: memory only
+    assert chat_rows(bot.settings.db_path) == 0
+    assert pseudonym in bot.services.chat_messages
+
+    mark = user.mark()
+    await say(user, "/rensa", sent)
+    done = await user.wait_for_message(lambda m: CLEARED_SV in (m.text or ""), after=mark)
+    bots, mine = left_in_chat(user, sent)
+    assert bots == [done.message_id]
+    assert mine == []
+    await bot.stop()
+    assert chat_rows(bot.settings.db_path) == 0
+
+
+async def test_a_flush_during_erasing_waits_and_then_keeps_the_numbers_in_memory(
+    api: SandboxBotApi, unflushed: RunningBot
+) -> None:
+    services = unflushed.services
+    user = api.user(language_code="sv")
+    await consent_and_answer(unflushed, user, [])
+    pseudonym = pseudonym_of(unflushed, user)
+    async with chat_log.erasing(services, pseudonym):
+        chat_log.remember(services, pseudonym, [90_002])  # say, a reminder sent just now
+        flushing = asyncio.create_task(chat_log.flush(services))
+        await asyncio.sleep(0)
+        async with services.db.transaction() as tx:
+            await respondents.erase(tx, pseudonym)
+        assert not flushing.done()  # held back until the erasing is over
+    assert await flushing == 0
+    assert chat_rows(unflushed.settings.db_path) == 0
+    assert 90_002 in {m for m, _ in services.chat_messages[pseudonym]}

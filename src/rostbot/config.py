@@ -50,6 +50,9 @@ class Settings:
     # Bot API calls per second into chats, across all chats: Telegram allows about 30.
     # 0 turns the pacing off (a local stand-in Bot API has no such limit).
     send_rate: float = 30.0
+    # How often the chat's message numbers noted for /clear are written (one transaction
+    # for everyone); a crash loses at most this many seconds of them.
+    chat_log_flush_seconds: float = 2.0
 
     @property
     def zone(self) -> ZoneInfo:

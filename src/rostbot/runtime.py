@@ -17,6 +17,7 @@ from rostbot.core.flow_loader import load_flows
 from rostbot.crypto.analyst_keys import load_public_keys
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
 from rostbot.i18n import Translations
+from rostbot.journey.chat_log import Flusher
 from rostbot.journey.services import Services, utc_now
 from rostbot.retention import policy_for
 from rostbot.retention import schedule as schedule_retention
@@ -69,8 +70,13 @@ async def serve(
         await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
         sender = OutboxSender(app, services)  # invitations, notices, reminders
         await sender.start()
+        flusher = Flusher(services)  # message numbers for /clear, written behind
+        await flusher.start()
         log.info("rostbot is running as @%s", app.bot.username)
-        await stop.wait()
-        await sender.stop()
-        await app.updater.stop()
-        await app.stop()
+        try:
+            await stop.wait()
+            await sender.stop()
+            await app.updater.stop()
+            await app.stop()
+        finally:
+            await flusher.stop()  # after the last update and send: what they noted is written

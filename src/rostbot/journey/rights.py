@@ -179,8 +179,11 @@ def ask_erase(services: Services, lang: str, answer: Answer) -> None:
 async def erase(services: Services, person: Person, lang: str, answer: Answer) -> None:
     pseudonym = services.pseudonym(person)
     # The chat's message numbers go with the rest, but stay in memory: /clear still works.
-    await chat_log.keep_in_memory_only(services, pseudonym)
-    async with services.db.transaction() as tx:
+    # No flush runs in between, so none writes them back.
+    async with (
+        chat_log.erasing(services, pseudonym),
+        services.db.transaction() as tx,
+    ):
         person_runs = await runs.for_person(tx, pseudonym)
         response_ids = [r.response_id for r in person_runs]
         _, exported = await answers.counts(tx, response_ids)

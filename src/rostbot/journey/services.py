@@ -85,6 +85,12 @@ class Services:
     # Message numbers in a stranger's chat (for /clear), in memory only for the same
     # reason; a respondent's are stored encrypted (rostbot.journey.chat_log).
     chat_messages: OrderedDict[str, list[tuple[int, int]]] = field(default_factory=OrderedDict)
+    # Numbers noted since the last flush, anyone's; written behind (chat_log.Flusher)
+    # under the lock that clearing and erasing take too.
+    chat_pending: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    chat_log_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Notified after every flush of those numbers, written or not.
+    chat_log_flushed: asyncio.Condition = field(default_factory=asyncio.Condition)
     # Unfinished chat dialogues about meetings (a coordinator's draft, an alias being
     # typed), by pseudonym; in memory only: after a restart that step starts again.
     dialogues: dict[str, object] = field(default_factory=dict)

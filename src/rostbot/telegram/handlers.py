@@ -60,16 +60,16 @@ async def _respond(
     sent = await deliver(
         context.bot, person.chat_id, answer, update.callback_query, context.bot_data["questions"]
     )
-    await _remember(services, person, update, sent)
+    _remember(services, person, update, sent)
 
 
-async def _remember(services: Services, person: Person, update: Update, sent: list[int]) -> None:
-    """Note the message numbers of this exchange, so that /clear can delete them later."""
+def _remember(services: Services, person: Person, update: Update, sent: list[int]) -> None:
+    """Note the message numbers of this exchange, so that /clear can delete them later.
+
+    In memory; written behind, every few seconds, for everyone at once (chat_log).
+    """
     incoming = [update.message.message_id] if update.message is not None else []
-    try:
-        await chat_log.remember(services, services.pseudonym(person), incoming + sent)
-    except StoreError as exc:  # the reply is out; only a later /clear misses these
-        log.warning("could not note message numbers: %s", exc)
+    chat_log.remember(services, services.pseudonym(person), incoming + sent)
 
 
 async def on_clear(update: Update, context: Context) -> None:

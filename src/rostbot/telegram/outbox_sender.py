@@ -124,7 +124,7 @@ class OutboxSender:
             message_id = await send(self.app.bot, outgoing.chat_id, outgoing.reply)
             await outbox.mark_sent(db, item.id, message_id, iso_utc(self.services.clock()))
             self.sent += 1
-            await chat_log.remember(self.services, item.pseudonym, [message_id])
+            chat_log.remember(self.services, item.pseudonym, [message_id])
         except RetryAfter as exc:
             wait = (
                 exc.retry_after
