@@ -124,15 +124,24 @@ class RunningBot:
         return [link.split("?start=")[1] for link in links]
 
 
-@pytest.fixture
-async def bot(api: SandboxBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
-    running = RunningBot(api, settings, utc_now)
+@contextlib.asynccontextmanager
+async def running_bot(
+    api: SandboxBotApi, settings: Settings, clock: Callable[[], datetime] = utc_now
+) -> AsyncIterator[RunningBot]:
+    """The real bot with these settings and this clock, started; stopped at the end."""
+    running = RunningBot(api, settings, clock)
     await running.start()
     try:
         yield running
     finally:
         with contextlib.suppress(Exception):
             await running.stop()
+
+
+@pytest.fixture
+async def bot(api: SandboxBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
+    async with running_bot(api, settings) as running:
+        yield running
 
 
 @pytest.fixture

@@ -34,6 +34,15 @@ async def wait_question(user: SandboxUser, after: int) -> BotMessage:
     return await user.wait_for_message(is_question, after=after)
 
 
+async def decline(user: SandboxUser, code: str) -> None:
+    """Open a Swedish letter link and press "Nej tack"; wait for the bot's kind reply."""
+    await user.send_command("/start", code)
+    await user.wait_for_message(lambda m: "Nej tack" in m.button_texts())
+    mark = user.mark()
+    await user.press("Nej tack")
+    await user.wait_for_message(lambda m: "Inga svar sparas" in (m.text or ""), after=mark)
+
+
 async def start_and_consent(
     user: SandboxUser, code: str, *, yes_text: str, age_yes: str | None
 ) -> BotMessage:

@@ -13,7 +13,7 @@ from typing import Any
 
 from icalendar import Calendar
 
-from conftest import RunningBot
+from conftest import RunningBot, running_bot
 from rostbot.config import Settings
 from rostbot.core.meeting_model import Details, Place, iso_utc
 from rostbot.crypto.server_secret import ServerSecret
@@ -93,13 +93,8 @@ async def meeting_bot(
     coordinators: frozenset[int] = frozenset(),
 ) -> AsyncIterator[RunningBot]:
     """The real bot with `clock` as its time and these Telegram ids as coordinators."""
-    running = RunningBot(api, replace(settings, coordinators=coordinators), clock)
-    await running.start()
-    try:
+    async with running_bot(api, replace(settings, coordinators=coordinators), clock) as running:
         yield running
-    finally:
-        with contextlib.suppress(Exception):
-            await running.stop()
 
 
 def shows(message: BotMessage, expect: str) -> bool:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import RunningBot
-from journey_steps import answer_question, is_question, start_and_consent
+from journey_steps import answer_question, decline, is_question, start_and_consent
 from meeting_steps import FakeClock, meeting_bot, outbox_settled, plan, reachable_user
 from rostbot.config import Settings
 from rostbot.meetings import planning
@@ -155,11 +155,7 @@ async def test_after_no_thanks_the_text_says_only_the_no_is_stored(
 ) -> None:
     [code] = await bot.invite("youth_placement")
     user = api.user(language_code="sv")
-    await user.send_command("/start", code)
-    await user.wait_for_message(lambda m: "Nej tack" in m.button_texts())
-    mark = user.mark()
-    await user.press("Nej tack")
-    await user.wait_for_message(lambda m: "Inga svar sparas" in (m.text or ""), after=mark)
+    await decline(user, code)
     mark = user.mark()
     await user.send_command("/start")
     told = await user.wait_for_message(

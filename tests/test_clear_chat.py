@@ -19,7 +19,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest
 
-from conftest import RunningBot
+from conftest import RunningBot, running_bot
 from journey_steps import answer_question, start_and_consent, table_count, wait_question
 from rostbot.config import Settings
 from rostbot.journey import chat_log
@@ -244,13 +244,8 @@ async def test_the_daily_sweep_drops_numbers_too_old_to_delete(
 @pytest.fixture
 async def unflushed(api: SandboxBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
     """The real bot whose timer never flushes during a test: only a stop or `flush` writes."""
-    running = RunningBot(api, replace(settings, chat_log_flush_seconds=3600), utc_now)
-    await running.start()
-    try:
+    async with running_bot(api, replace(settings, chat_log_flush_seconds=3600)) as running:
         yield running
-    finally:
-        with contextlib.suppress(Exception):
-            await running.stop()
 
 
 def pseudonym_of(bot: RunningBot, user: SandboxUser) -> str:

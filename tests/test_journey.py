@@ -8,6 +8,7 @@ from conftest import RunningBot
 from journey_steps import (
     answer_question,
     database_bytes,
+    decline,
     is_question,
     open_all,
     start_and_consent,
@@ -120,11 +121,7 @@ async def test_no_thanks_keeps_only_what_stops_asking_again(
 ) -> None:
     [code] = await bot.invite("youth_placement")
     user = api.user(language_code="sv")
-    await user.send_command("/start", code)
-    await user.wait_for_message(lambda m: "Nej tack" in m.button_texts())
-    mark = user.mark()
-    await user.press("Nej tack")
-    await user.wait_for_message(lambda m: "Inga svar sparas" in (m.text or ""), after=mark)
+    await decline(user, code)
     assert table_count(bot.settings.db_path, "respondents") == 0
     assert table_count(bot.settings.db_path, "consents") == 0
     assert table_count(bot.settings.db_path, "declines") == 1
