@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 
-from rostbot.core.spreadsheet_cells import formula_like
-
 UNIT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 RULE = "1-40 letters (a-z), digits, '.', '_' or '-', beginning with a letter or a digit"
 
 
 def is_unit_name(value: str) -> bool:
     """True if `value` may name a unit or a provider."""
-    return UNIT_NAME.fullmatch(value) is not None and not formula_like(value)
+    # the first character is a letter or a digit, so no spreadsheet reads it as a formula
+    return UNIT_NAME.fullmatch(value) is not None
