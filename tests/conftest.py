@@ -84,7 +84,7 @@ class RunningBot:
         self._task = asyncio.create_task(self._run())
         ready = asyncio.create_task(self._ready.wait())
         done, _ = await asyncio.wait(
-            {ready, self._task}, timeout=15, return_when=asyncio.FIRST_COMPLETED
+            {ready, self._task}, timeout=60, return_when=asyncio.FIRST_COMPLETED
         )
         if self._task in done:
             ready.cancel()
@@ -101,7 +101,7 @@ class RunningBot:
     async def stop(self) -> None:
         if self._stop is not None and self._task is not None:
             self._stop.set()
-            await asyncio.wait_for(self._task, timeout=15)
+            await asyncio.wait_for(self._task, timeout=60)
         self._task = None
         self._services = None
 

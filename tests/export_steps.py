@@ -119,7 +119,7 @@ def processes_mentioning(text: str) -> list[int]:
     return found
 
 
-async def no_process_left(text: str, timeout: float = 10) -> None:
+async def no_process_left(text: str, timeout: float = 60) -> None:
     """Wait until no process mentions `text`: a killed export leaves no worker behind."""
     async with asyncio.timeout(timeout):
         while processes_mentioning(text):  # noqa: ASYNC110 (other processes: no event)

@@ -102,7 +102,7 @@ def shows(message: BotMessage, expect: str) -> bool:
     return expect in message.content or any(expect in b for b in message.button_texts())
 
 
-async def say(user: SandboxUser, text: str, expect: str, *, timeout: float = 10) -> BotMessage:
+async def say(user: SandboxUser, text: str, expect: str, *, timeout: float = 60) -> BotMessage:
     """Send a text and wait for a bot message containing `expect` (text or a button)."""
     mark = user.mark()
     await user.send_text(text)
@@ -154,7 +154,7 @@ async def reachable_user(
     return user
 
 
-async def outbox_settled(bot: RunningBot, timeout: float = 15) -> dict[str, int]:
+async def outbox_settled(bot: RunningBot, timeout: float = 60) -> dict[str, int]:
     """Wake the sender and wait until nothing due is waiting or being sent; the counts."""
     bot.services.outbox_ready.set()
     async with asyncio.timeout(timeout):

@@ -26,7 +26,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-WAIT_MS = 15_000
+WAIT_MS = 60_000
 TEXTS = Translations.load()
 QUESTION = {"sv": re.compile(r"^Fråga \d+ av \d+"), "da": re.compile(r"^Spørgsmål \d+ af \d+")}
 

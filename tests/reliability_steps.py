@@ -80,7 +80,7 @@ class ErrorLog(logging.Handler):
             self.errors.append(record.exc_info[1] if record.exc_info else None)
             self._seen.set()
 
-    async def wait(self, timeout: float = 10) -> None:
+    async def wait(self, timeout: float = 60) -> None:
         """Until the error handler has logged something."""
         await asyncio.wait_for(self._seen.wait(), timeout)
 

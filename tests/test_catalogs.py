@@ -180,7 +180,7 @@ def test_msgfmt_check_format(lang: str, tmp_path: Path) -> None:
         [msgfmt, "--check-format", "--check-domain", "-o", "/dev/null", str(path)],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=120,
     )
     assert plain.returncode == 0, plain.stderr
     # msgfmt checks placeholders only in entries flagged with their format: flag every
@@ -199,7 +199,7 @@ def test_msgfmt_check_format(lang: str, tmp_path: Path) -> None:
         [msgfmt, "--check-format", "-o", "/dev/null", str(out)],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=120,
     )
     assert checked.returncode == 0, checked.stderr
 

@@ -47,7 +47,7 @@ async def until_flushed(bot: RunningBot, condition: Callable[[], bool]) -> None:
     """Wait (10 s at most) for `condition`, checked now and after each flush of the numbers."""
     flushed = bot.services.chat_log_flushed
     async with flushed:
-        await asyncio.wait_for(flushed.wait_for(condition), timeout=10)
+        await asyncio.wait_for(flushed.wait_for(condition), timeout=60)
 
 
 def stored_numbers(bot: RunningBot, user: SandboxUser) -> set[int]:

@@ -15,6 +15,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from conftest import RunningBot
 from journey_steps import open_all
 from meeting_steps import add_reachable, plan
@@ -40,6 +42,14 @@ from rostbot.telegram.outbox_sender import OutboxSender
 PEOPLE = 240
 INVITED = 300
 SENDER_CONCURRENCY = inspect.signature(OutboxSender).parameters["concurrency"].default
+# Waits end as soon as their condition holds; the limits are for a machine busy with other
+# work (two test runs on 2 cores), where everything here takes several times as long.
+WAIT = 600
+# How long a simulated person waits for a reply before starting again with the link: long
+# enough that a slow reply is not taken for a lost one, short enough that those cut off by
+# the crash come back soon after the restart.
+REPLY_TIMEOUT = 15.0
+pytestmark = pytest.mark.timeout(2 * WAIT + 120)
 
 
 def stored_by_person(
@@ -85,7 +95,7 @@ async def test_sigkill_mid_load_loses_no_acknowledged_answer_and_everyone_finish
         if acknowledged >= crash_at:
             enough.set()
 
-    people = respondents(api, flow, PEOPLE, reply_timeout=4.0)
+    people = respondents(api, flow, PEOPLE, reply_timeout=REPLY_TIMEOUT)
     for person in people:
         person.on_acknowledged = count
     env = run_env(settings, api, ROSTBOT_LOG_LEVEL="WARNING")
@@ -93,7 +103,7 @@ async def test_sigkill_mid_load_loses_no_acknowledged_answer_and_everyone_finish
     await bot.start()
     walking = asyncio.gather(*(p.run(c) for p, c in zip(people, codes, strict=True)))
     try:
-        await asyncio.wait_for(enough.wait(), timeout=60)
+        await asyncio.wait_for(enough.wait(), timeout=WAIT)
         await bot.kill()
         # The moment of the crash: what each person had seen acknowledged is stored.
         seen = [answers_of(p.walk, "acknowledged") for p in people]
@@ -105,10 +115,10 @@ async def test_sigkill_mid_load_loses_no_acknowledged_answer_and_everyone_finish
 
         bot = BotProcess(env, log=tmp_path / "bot.log")
         await bot.start()
-        walks = await asyncio.wait_for(walking, timeout=120)
+        walks = await asyncio.wait_for(walking, timeout=WAIT)
     finally:
         walking.cancel()
-        status = await bot.stop()
+        status = await bot.stop(timeout=WAIT)
 
     assert status == 0, (tmp_path / "bot.log").read_text()[-2000:]
     assert all(walk.finished for walk in walks)
@@ -174,16 +184,16 @@ async def test_sigkill_mid_send_loses_no_invitation_and_repeats_only_those_in_fl
     bot = BotProcess(env, log=tmp_path / "bot.log")
     await bot.start()
     try:
-        await asyncio.wait_for(half.wait(), timeout=60)
+        await asyncio.wait_for(half.wait(), timeout=WAIT)
         await bot.kill()
         in_flight = outbox_rows(settings.db_path)["sending"]
         bot = BotProcess(env, log=tmp_path / "bot.log")
         await bot.start()
         everyone = asyncio.Event()
         api.add_listener(lambda e, m: everyone.set() if len(arrived) == INVITED else None)
-        await asyncio.wait_for(everyone.wait(), timeout=60)
+        await asyncio.wait_for(everyone.wait(), timeout=WAIT)
     finally:
-        status = await bot.stop()  # a clean stop marks every send in flight
+        status = await bot.stop(timeout=WAIT)  # a clean stop marks every send in flight
     assert status == 0
     rows = outbox_rows(settings.db_path)
     assert rows == {"sent": INVITED}, rows

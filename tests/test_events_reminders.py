@@ -164,7 +164,7 @@ async def test_the_scheduler_is_rebuilt_from_the_database_at_start_up(
         await invite_and_deliver(bot, event.event_id)
         await book(anna)
         await bot.restart()  # the 2 h reminder is due in about 4 s
-        await anna.wait_for_message(lambda m: m.content.startswith("Påminnelse"), timeout=20)
+        await anna.wait_for_message(lambda m: m.content.startswith("Påminnelse"), timeout=60)
         assert len(reminders(anna)) == 1
 
 

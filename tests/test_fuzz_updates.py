@@ -195,12 +195,12 @@ class Session:
         self.sent.append(update_id)
         if person.last_message_id is not None:
             self.own_messages[person.id] = person.last_message_id
-        await person.wait_for_message(after=mark, timeout=15)
+        await person.wait_for_message(after=mark, timeout=60)
         await self.settle()  # the whole reply (it may be several messages) is there
 
     async def expect_press_answer(self, person: SandboxUser, answers: int, update_id: int) -> None:
         self.sent.append(update_id)
-        await person.wait_for_callback_answer(after=answers, timeout=15)
+        await person.wait_for_callback_answer(after=answers, timeout=60)
         await self.settle()
 
     async def run(self, step: tuple[object, ...]) -> None:
@@ -339,7 +339,7 @@ class Session:
         """Wait until the bot has handled everything sent so far (it handles in order)."""
         mark = self.probe.mark()
         await self.probe.send_text("probe")
-        await self.probe.wait_for_message(after=mark, timeout=30)
+        await self.probe.wait_for_message(after=mark, timeout=60)
 
 
 # ---------------------------------------------------------------------- the checks

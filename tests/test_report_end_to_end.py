@@ -66,7 +66,7 @@ async def test_answers_given_in_the_chat_reach_the_seminar_report_with_small_gro
         )
         for i, code in enumerate(four + two)
     ]
-    await asyncio.wait_for(asyncio.gather(*people), timeout=90)
+    await asyncio.wait_for(asyncio.gather(*people), timeout=600)
     await bot.stop()
 
     private_key = Path(str(analyst_key[0]).removesuffix(".pub"))

@@ -88,12 +88,12 @@ async def test_killed_bot_process_loses_no_acknowledged_answer_and_the_person_co
             question = await wait_question(user, mark)
         # the bot acknowledged two answers by sending the third question; now it dies hard
         process.send_signal(signal.SIGKILL)
-        await asyncio.wait_for(process.wait(), timeout=10)
+        await asyncio.wait_for(process.wait(), timeout=60)
         process = await _start_process(api, helper.settings)
         mark = user.mark()
         await user.send_command("/start")
         offer = await user.wait_for_message(
-            lambda m: "Fortsæt" in m.button_texts(), after=mark, timeout=20
+            lambda m: "Fortsæt" in m.button_texts(), after=mark, timeout=60
         )
         mark = user.mark()
         await user.press("Fortsæt", message=offer)
@@ -105,5 +105,5 @@ async def test_killed_bot_process_loses_no_acknowledged_answer_and_the_person_co
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), timeout=15)
+            await asyncio.wait_for(process.wait(), timeout=60)
     assert process.returncode in (0, -signal.SIGTERM)

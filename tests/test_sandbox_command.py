@@ -76,7 +76,7 @@ async def test_sandbox_makes_its_own_keys_and_chats_with_the_real_bot(tmp_path: 
         await terminal.expect("Fråga 1 av")
         await terminal.type(":quit")
         await terminal.expect("-- sandbox stopped")
-        assert await asyncio.wait_for(process.wait(), timeout=20) == 0
+        assert await asyncio.wait_for(process.wait(), timeout=60) == 0
     finally:
         if process.returncode is None:
             process.kill()
@@ -136,7 +136,7 @@ async def test_sandbox_serves_the_page_by_default_and_stops_cleanly_on_ctrl_c(
                 assert await bad.json() == {"error": "unknown-flow"}
         process.send_signal(signal.SIGINT)
         await terminal.expect("-- sandbox stopped")
-        assert await asyncio.wait_for(process.wait(), timeout=20) == 0
+        assert await asyncio.wait_for(process.wait(), timeout=60) == 0
     finally:
         if process.returncode is None:
             process.kill()

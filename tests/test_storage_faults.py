@@ -42,7 +42,7 @@ async def at_first_question(bot: RunningBot, api: SandboxBotApi) -> tuple[Sandbo
 async def press_and_be_told_not_saved(user: SandboxUser, question: BotMessage) -> None:
     mark, answers = user.mark(), len(user.callback_answers)
     await answer_question(user, question)
-    told = await user.wait_for_message(lambda m: NOT_SAVED in m.content, after=mark, timeout=20)
+    told = await user.wait_for_message(lambda m: NOT_SAVED in m.content, after=mark, timeout=60)
     assert "försök igen" in told.content.lower()
     toast = await user.wait_for_callback_answer(after=answers)
     assert "Inte sparat" in str(toast["text"])

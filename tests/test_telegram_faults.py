@@ -66,7 +66,7 @@ async def test_people_finish_their_flows_while_telegram_fails_and_nothing_is_los
     api.faults = faults
     with ErrorLog() as errors:
         walks = await asyncio.wait_for(
-            asyncio.gather(*(p.run(c) for p, c in zip(people, codes, strict=True))), timeout=150
+            asyncio.gather(*(p.run(c) for p, c in zip(people, codes, strict=True))), timeout=600
         )
     api.faults = None
 
@@ -141,8 +141,8 @@ async def test_the_bot_keeps_polling_through_a_getupdates_outage(
     user = api.user(language_code="da")
     mark = user.mark()
     await user.send_command("/start")
-    await outage.wait_for(3, timeout=20)  # three failed polls
+    await outage.wait_for(3, timeout=60)  # three failed polls
     api.faults = None
-    reply = await user.wait_for_message(after=mark, timeout=30)
+    reply = await user.wait_for_message(after=mark, timeout=60)
     assert "Testkommunen" in reply.content  # what the bot is, in Danish
     assert fast_bot._task is not None and not fast_bot._task.done()

@@ -27,6 +27,11 @@ _OGG_STUB = b"OggS\x00\x02" + bytes(20)
 _PDF_STUB = b"%PDF-1.4\n% rostbot sandbox\n%%EOF\n"
 
 
+# How long a person waits for the bot unless told otherwise. Generous on purpose: a wait
+# ends as soon as the message is there, and a machine busy with other work can be slow.
+WAIT_SECONDS = 60.0
+
+
 class Hub(Protocol):
     """What people need from the Bot API server (implemented by `SandboxBotApi`)."""
 
@@ -214,7 +219,11 @@ class SandboxChat:
             ) from None
 
     async def wait_for_message(
-        self, predicate: MessagePredicate = None, *, after: int | None = None, timeout: float = 10.0
+        self,
+        predicate: MessagePredicate = None,
+        *,
+        after: int | None = None,
+        timeout: float = WAIT_SECONDS,
     ) -> BotMessage:
         """The first bot message at index >= `after` matching `predicate`, waiting for it.
 
@@ -233,7 +242,7 @@ class SandboxChat:
         return found[0]
 
     async def wait_for_messages(
-        self, count: int, *, after: int, timeout: float = 10.0
+        self, count: int, *, after: int, timeout: float = WAIT_SECONDS
     ) -> list[BotMessage]:
         await self._wait(
             lambda: len(self.inbox) >= after + count,
@@ -502,7 +511,9 @@ class SandboxUser(SandboxChat):
         self.callback_answers.append(answer)
         await self.notify()
 
-    async def wait_for_callback_answer(self, *, after: int = 0, timeout: float = 10.0) -> JSONDict:
+    async def wait_for_callback_answer(
+        self, *, after: int = 0, timeout: float = WAIT_SECONDS
+    ) -> JSONDict:
         """The answerCallbackQuery payload at index `after`, waiting for it."""
         await self._wait(
             lambda: len(self.callback_answers) > after,
