@@ -132,9 +132,14 @@ async def test_invite_book_race_waitlist_move_and_cancel(
         assert str(calendar["METHOD"]) == "PUBLISH"
         assert str(entry["UID"]) == f"{event.event_id}@rostbot.invalid"
         assert int(entry["SEQUENCE"]) == 0 and str(entry["STATUS"]) == "CONFIRMED"
+        organizer = entry["ORGANIZER"]  # RFC 5546: PUBLISH needs one; the organisation's name
+        assert (str(organizer), organizer.params["CN"]) == (
+            "mailto:noreply@rostbot.invalid",
+            "Testkommunen",
+        )
         start = entry.decoded("DTSTART")
         assert str(start.tzinfo) == "Europe/Stockholm" and (start.hour, start.minute) == (10, 0)
-        assert entry.decoded("DURATION") == timedelta(hours=3)
+        assert entry.decoded("DTEND") - start == timedelta(hours=3)
         assert "Du får ta en paus eller gå när du vill." in str(entry["DESCRIPTION"])
         more = await anna.wait_for_message(lambda m: "Avboka" in m.button_texts(), after=mark)
         await tap(anna, "Vad ni ska kalla mig", "Skriv det namn", message=more)
@@ -178,6 +183,7 @@ async def test_invite_book_race_waitlist_move_and_cancel(
         [gone_entry] = vevents(gone)
         assert str(gone["METHOD"]) == "CANCEL" and str(gone_entry["STATUS"]) == "CANCELLED"
         assert str(gone_entry["UID"]) == str(entry["UID"])
+        assert str(gone_entry["ORGANIZER"]) == str(organizer)  # CANCEL needs the same one
         assert int(gone_entry["SEQUENCE"]) > int(entry["SEQUENCE"])
         assert "Boka igen" in cancelled.button_texts()
         await outbox_settled(bot)

@@ -6,6 +6,8 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,6 +36,9 @@ class Settings:
     coordinators: frozenset[int] = frozenset()
     tz: str = "Europe/Stockholm"
     organisation: str = "rostbot"
+    # The ORGANIZER of calendar files (with the organisation's name); '' for an address
+    # under the reserved .invalid domain (rostbot.meetings.calendar_file).
+    organizer_email: str = ""
     contact: str = ""
     # The country whose rules apply (age limits, the supervisory authority); a flow
     # may name its own `jurisdiction`.
@@ -106,6 +111,22 @@ def _reminder_offsets(raw: str) -> tuple[int, ...]:
     return tuple(sorted(offsets, reverse=True))
 
 
+def _organizer_email(raw: str) -> str:
+    """ROSTBOT_ORGANIZER_EMAIL: one e-mail address (RFC 5322 addr-spec), or ''."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        address = Address(addr_spec=raw)
+    except (ValueError, IndexError, HeaderParseError):
+        address = None
+    if address is None or not address.username or "." not in address.domain:
+        raise ConfigError(
+            "ROSTBOT_ORGANIZER_EMAIL must be one e-mail address, like kalender@kommun.example"
+        )
+    return raw
+
+
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Read ROSTBOT_* variables; raise ConfigError (one line) on bad values."""
     env = os.environ if env is None else env
@@ -147,6 +168,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         coordinators=_int_list(env.get("ROSTBOT_COORDINATORS", ""), "ROSTBOT_COORDINATORS"),
         tz=tz,
         organisation=env.get("ROSTBOT_ORGANISATION", "rostbot"),
+        organizer_email=_organizer_email(env.get("ROSTBOT_ORGANIZER_EMAIL", "")),
         contact=env.get("ROSTBOT_CONTACT", ""),
         country=country,
         dpo=env.get("ROSTBOT_DPO", "").strip(),

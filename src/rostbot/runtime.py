@@ -19,6 +19,7 @@ from rostbot.crypto.server_secret import SecretFileError, ServerSecret
 from rostbot.i18n import Translations
 from rostbot.journey.chat_log import Flusher
 from rostbot.journey.services import Services, utc_now
+from rostbot.meetings.calendar_file import DEFAULT_ORGANIZER_EMAIL
 from rostbot.retention import policy_for
 from rostbot.retention import schedule as schedule_retention
 from rostbot.store.database import Database
@@ -73,6 +74,11 @@ async def serve(
         flusher = Flusher(services)  # message numbers for /clear, written behind
         await flusher.start()
         log.info("rostbot is running as @%s", app.bot.username)
+        if not settings.organizer_email:
+            log.warning(
+                "ROSTBOT_ORGANIZER_EMAIL is not set: calendar files name %s as organiser",
+                DEFAULT_ORGANIZER_EMAIL,
+            )
         try:
             await stop.wait()
             await sender.stop()

@@ -57,6 +57,8 @@ async def calendar_attachment(
         cancelled=cancelled,
         description=wording.calendar_description(services, group[0], lang),
         now=services.clock(),
+        organizer_name=services.settings.organisation,
+        organizer_email=services.settings.organizer_email,
     )
     return Attachment(calendar_file.filename(group[0], cancelled=cancelled), content)
 
