@@ -33,7 +33,8 @@ from rostbot.core.flow_model import Flow, Text
 from rostbot.i18n import locales_dir
 from rostbot.journey import callback_data as cb
 from rostbot.sandbox.botapi import SandboxBotApi
-from rostbot.sandbox.people import SandboxGroup, SandboxUser
+from rostbot.sandbox.groups import SandboxGroup
+from rostbot.sandbox.people import SandboxUser
 
 FLOWS = ("meeting_feedback", "income_support_followup")
 LANGUAGES = ("sv", "da", "en")  # "en" gets the default language of ROSTBOT_TZ: Swedish

@@ -18,8 +18,8 @@ from rostbot.telegram.update_order import PerPersonUpdateProcessor
 TIMEOUT = 5.0
 
 
-def _update(update_id: int, user_id: int) -> Update:
-    chat = Chat(user_id, Chat.PRIVATE)
+def _update(update_id: int, user_id: int, group: int | None = None) -> Update:
+    chat = Chat(user_id, Chat.PRIVATE) if group is None else Chat(group, Chat.SUPERGROUP)
     user = User(user_id, "Test", is_bot=False)
     message = Message(update_id, datetime(2026, 11, 23, tzinfo=UTC), chat, from_user=user)
     return Update(update_id, message=message)
@@ -113,3 +113,24 @@ async def test_updates_without_a_person_are_handled_at_once() -> None:
     await handling.finish(1)
     await asyncio.gather(first, second)
     assert handling.finished == [2, 1]
+
+
+async def test_a_group_waits_in_its_own_line_never_in_the_persons() -> None:
+    processor = PerPersonUpdateProcessor(max_concurrent_updates=8)
+    handling = Handling()
+    anna, group = 101, -1_002_000_000_001
+    tasks = [
+        asyncio.create_task(processor.process_update(_update(n, anna, chat), handling.handle(n)))
+        for n, chat in ((1, group), (2, group), (3, None), (4, group))
+    ]
+    # Anna's message in the group is being handled; her private one does not wait for it...
+    await handling.wait_started(1, 3)
+    await handling.finish(3)
+    # ...while the group's own updates still come one after the other.
+    assert 2 not in handling.started and 4 not in handling.started
+    for n in (1, 2, 4):
+        await handling.wait_started(n)
+        await handling.finish(n)
+    await asyncio.gather(*tasks)
+    assert handling.finished == [3, 1, 2, 4]
+    assert processor.people_in_progress == 0

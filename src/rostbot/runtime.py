@@ -23,7 +23,7 @@ from rostbot.meetings.calendar_file import DEFAULT_ORGANIZER_EMAIL
 from rostbot.retention import policy_for
 from rostbot.retention import schedule as schedule_retention
 from rostbot.store.database import Database
-from rostbot.telegram.application import build_application, register_commands
+from rostbot.telegram.application import ALLOWED_UPDATES, build_application, register_commands
 from rostbot.telegram.outbox_sender import OutboxSender
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,9 @@ async def serve(
         await app.start()
         await schedule_retention(app, retention_policy)  # now, then daily
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
+        )
         sender = OutboxSender(app, services)  # invitations, notices, reminders
         await sender.start()
         flusher = Flusher(services)  # message numbers for /clear, written behind

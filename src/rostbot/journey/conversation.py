@@ -522,12 +522,13 @@ async def on_failure(services: Services, person: Person) -> Answer:
 
 
 def group_answer(services: Services, lang: str, bot_username: str) -> Answer:
+    """The one message a group gets before the bot leaves it."""
     answer = Answer(lang=lang)
     answer.add(
         services.t(
             lang,
             "I only talk with one person at a time, in a private chat. "
-            "Write to me directly: @{bot}",
+            "Write to me directly: @{bot}. I keep nothing from this group and leave it now.",
             bot=bot_username,
         )
     )

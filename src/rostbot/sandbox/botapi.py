@@ -4,7 +4,8 @@ python-telegram-bot `Application` talks to over HTTP on 127.0.0.1.
 Owns the HTTP surface (`/bot<token>/<method>`, `/file/bot<token>/<path>`), parameter decoding
 (JSON, form, multipart, query string), the update queue behind getUpdates (offsets, long polling,
 allowed_updates, 409 on a competing poll), rate limiting, and bot-wide state (commands, menu
-button, files, callback queries). Chat state lives in `people`; validation rules in `limits`.
+button, files, callback queries). Chat state lives in `people` (groups and channels in `groups`);
+validation rules in `limits`.
 
     async with SandboxBotApi() as api:
         app = (ApplicationBuilder().token(api.token).base_url(api.base_url)
@@ -34,6 +35,7 @@ from typing import Any, Self
 from aiohttp import web
 
 from rostbot.sandbox.faults import Faults
+from rostbot.sandbox.groups import SandboxGroup, group_chat_id
 from rostbot.sandbox.limits import (
     CHAT_ACTIONS,
     COMMAND_SCOPES,
@@ -52,7 +54,7 @@ from rostbot.sandbox.limits import (
     inline_keyboard,
     parse_text,
 )
-from rostbot.sandbox.people import BotMessage, SandboxChat, SandboxGroup, SandboxUser
+from rostbot.sandbox.people import BotMessage, SandboxChat, SandboxUser
 
 log = logging.getLogger(__name__)
 
@@ -384,14 +386,20 @@ class SandboxBotApi:
         return user
 
     def group(
-        self, title: str = "Group", kind: str = "group", *, bot_is_admin: bool | None = None
+        self,
+        title: str = "Group",
+        kind: str = "group",
+        *,
+        bot_is_admin: bool | None = None,
+        with_bot: bool = True,
     ) -> SandboxGroup:
-        """A chat the bot is a member of. A bot is always an admin in channels it posts to."""
-        number = next(self._group_numbers)
-        # Basic groups have small negative ids; supergroups and channels -100<id>.
-        chat_id = -(400_000_000 + number) if kind == "group" else -(1_002_000_000_000 + number)
+        """A chat the bot is a member of (without: `add_bot` adds it). A bot is always an
+        admin in channels it posts to."""
+        chat_id = group_chat_id(kind, next(self._group_numbers))
         admin = kind == "channel" if bot_is_admin is None else bot_is_admin
-        group = SandboxGroup(self, chat_id, title=title, kind=kind, bot_is_admin=admin)
+        group = SandboxGroup(
+            self, chat_id, title=title, kind=kind, bot_is_admin=admin, with_bot=with_bot
+        )
         self._chats[chat_id] = group
         return group
 
@@ -561,8 +569,8 @@ class SandboxBotApi:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             if not chat.has_started:
                 raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
-        elif chat.kind == "channel" and isinstance(chat, SandboxGroup) and not chat.bot_is_admin:
-            raise bad_request("need administrator rights in the channel chat")
+        elif isinstance(chat, SandboxGroup):
+            chat.check_bot_may_write()
         return chat
 
     def _throttle(self, chat_id: int) -> None:
@@ -950,6 +958,13 @@ class SandboxBotApi:
                 "cache_time": p.get_int("cache_time") or 0,
             }
         )
+        return True
+
+    async def _api_leaveChat(self, p: _Params) -> bool:
+        chat = self._chat(p.raw("chat_id"))
+        if not isinstance(chat, SandboxGroup):
+            raise bad_request("chat member status can't be changed in private chats")
+        await chat.bot_leaves()
         return True
 
     def _scope_key(self, p: _Params) -> str:

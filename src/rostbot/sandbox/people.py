@@ -1,10 +1,10 @@
 """Sandbox people and chats: the Python side of the sandbox Bot API.
 
 Owns everything about a chat that is not HTTP: `SandboxUser` (a Telegram user and their private
-chat with the bot), `SandboxGroup` (a group, supergroup or channel the bot is in) and `BotMessage`
-(one message the bot sent, updated in place when the bot edits or deletes it). Users produce
-updates shaped like Telegram's; tests read what the bot sent from `inbox` and wait on it with
-`wait_for_message`, which sleeps on an asyncio.Condition rather than polling.
+chat with the bot), `SandboxChat` (what every chat has; groups and channels are in `groups`)
+and `BotMessage` (one message the bot sent, updated in place when the bot edits or deletes it).
+Users produce updates shaped like Telegram's; tests read what the bot sent from `inbox` and
+wait on it with `wait_for_message`, which sleeps on an asyncio.Condition rather than polling.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import copy
 import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from rostbot.sandbox.limits import JSONDict, detect_entities
 
@@ -559,74 +559,3 @@ def _caption_fields(caption: str | None) -> JSONDict:
     if entities:
         fields["caption_entities"] = entities
     return fields
-
-
-class SandboxGroup(SandboxChat):
-    """A group, supergroup or channel the bot is a member of.
-
-    With the bot's privacy mode on (Telegram's default) and the bot not an admin, the bot only
-    gets commands, replies to its own messages and messages mentioning it; `send_text` then
-    returns 0 for messages Telegram would not deliver.
-    """
-
-    def __init__(
-        self, hub: Hub, chat_id: int, *, title: str, kind: str, bot_is_admin: bool = False
-    ) -> None:
-        if kind not in ("group", "supergroup", "channel"):
-            raise ValueError(f"unknown chat kind {kind!r}")
-        super().__init__(hub, chat_id)
-        self.id = chat_id
-        self.title = title
-        self.kind = kind
-        self.bot_is_admin = bot_is_admin
-
-    def chat_json(self) -> JSONDict:
-        return {"id": self.id, "type": self.kind, "title": self.title}
-
-    def _update_kind(self, edited: bool) -> str:
-        if self.kind == "channel":
-            return "edited_channel_post" if edited else "channel_post"
-        return super()._update_kind(edited)
-
-    def _bot_sees(self, message: JSONDict) -> bool:
-        if self.kind == "channel" or self.bot_is_admin or not self._hub.privacy_mode:
-            return True
-        text: str = message.get("text") or message.get("caption") or ""
-        for entity in message.get("entities") or message.get("caption_entities") or []:
-            if entity["type"] == "bot_command":
-                command = text[entity["offset"] : entity["offset"] + entity["length"]]
-                _, at, target = command.partition("@")
-                return not at or target.lower() == self._hub.bot_username.lower()
-        replied = message.get("reply_to_message", {})
-        if replied.get("from", {}).get("id") == self._hub.bot_id:
-            return True
-        return f"@{self._hub.bot_username}".lower() in text.lower()
-
-    async def send_text(self, user: SandboxUser, text: str, *, reply_to: int | None = None) -> int:
-        return await self._post_text(user, text, reply_to)
-
-    async def send_command(
-        self, user: SandboxUser, command: str, arg: str | None = None, *, mention: bool = True
-    ) -> int:
-        """Send `/command[@bot] [arg]`; `mention` adds @botname as group clients do."""
-        command = command if command.startswith("/") else f"/{command}"
-        if mention:
-            command = f"{command}@{self._hub.bot_username}"
-        return await self.send_text(user, f"{command} {arg}" if arg else command)
-
-    async def edit_text(self, user: SandboxUser, message_id: int, text: str) -> int:
-        return await self._edit(user, message_id, text)
-
-    async def press(
-        self, user: SandboxUser, button_text: str, *, message: BotMessage | None = None
-    ) -> int:
-        return await self._press(user, button_text, message)
-
-    async def press_data(self, user: SandboxUser, message_id: int, data: str) -> int:
-        return await self._callback(user, message_id, data)
-
-    async def send_raw(
-        self, user: SandboxUser, fields: dict[str, Any], *, reply_to: int | None = None
-    ) -> int:
-        """Post a message with arbitrary Message fields (photo, document...)."""
-        return await self._post(user, fields, reply_to)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     filters,
@@ -21,6 +22,18 @@ from rostbot.telegram import handlers, meeting_handlers
 from rostbot.telegram.http_transport import bot_api_requests
 from rostbot.telegram.open_questions import OpenQuestions
 from rostbot.telegram.update_order import PerPersonUpdateProcessor
+
+# What getUpdates asks for: everything a handler below takes, and my_chat_member, so that
+# the bot hears when it is added to a group (and leaves it). Named, because Telegram
+# otherwise keeps whatever the previous poller with this token asked for.
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CHANNEL_POST,
+    Update.EDITED_CHANNEL_POST,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
 
 # Commands per language: (name, msgid of the description, handler). The
 # language switch has a command in each language, besides /language.
@@ -101,11 +114,13 @@ def build_application(
     app.bot_data["services"] = services
     app.bot_data["questions"] = OpenQuestions()  # which flow question is live, per chat
     private = filters.ChatType.PRIVATE
-    groups = filters.ChatType.GROUPS
+    groups = filters.ChatType.GROUPS | filters.ChatType.CHANNEL
     message = filters.UpdateType.MESSAGE
     app.add_handlers(
         [
+            # Groups and channels: told once (not channels), then left; see on_group.
             MessageHandler(groups, handlers.on_group),
+            ChatMemberHandler(handlers.on_group, ChatMemberHandler.MY_CHAT_MEMBER),
             CommandHandler(
                 "start",
                 meeting_handlers.on_start_with_coordinator_code,

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
-from telegram.constants import ChatType
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -119,12 +119,11 @@ async def on_press(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         # The bot puts no buttons in groups: this press is made up. Answer it, act on nothing.
-        services = services_of(context)
-        user = update.effective_user
-        code = user.language_code if user else None
-        lang = services.guess_language(Person(0, 0, code, update.update_id), "")
-        told = conversation.group_answer(services, lang, context.bot.username).replies[0].text
-        await deliver(context.bot, chat.id if chat else 0, Answer(lang=lang, toast=told), query)
+        lang = _group_language(update, context)
+        told = conversation.group_answer(services_of(context), lang, context.bot.username)
+        toast = Answer(lang=lang, toast=told.replies[0].text)
+        await deliver(context.bot, chat.id if chat else 0, toast, query)
+        await on_group(update, context)
         return
     data = query.data
     if data == CLEAR_CHAT:
@@ -188,24 +187,45 @@ async def on_edited(update: Update, context: Context) -> None:
     await _respond(update, context, conversation.on_edited)
 
 
-async def on_group(update: Update, context: Context) -> None:
-    """Say, once per group and on every command, that flows run only in private chats."""
-    message = update.effective_message
-    chat = update.effective_chat
-    if message is None or chat is None:
-        return
-    told: set[int] = context.bot_data.setdefault("groups_told", set())
-    is_command = bool(message.text and message.text.startswith("/"))
-    if not is_command and chat.id in told:
-        return
-    told.add(chat.id)
-    services = services_of(context)
+def _group_language(update: Update, context: Context) -> str:
     user = update.effective_user
-    lang = services.guess_language(
-        Person(0, chat.id, user.language_code if user else None, update.update_id), ""
-    )
-    answer = conversation.group_answer(services, lang, context.bot.username)
-    await deliver(context.bot, chat.id, answer)
+    code = user.language_code if user else None
+    return services_of(context).guess_language(Person(0, 0, code, update.update_id), "")
+
+
+async def on_group(update: Update, context: Context) -> None:
+    """In a group or supergroup: say once that flows run only in a private chat, and leave.
+
+    Channels are left without a word (a post there would reach every subscriber). Nothing of
+    the chat is stored; the chats already left are kept in memory only, for the updates that
+    were fetched before leaving (after it, Telegram sends none).
+    """
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return
+    change = update.my_chat_member
+    if change is not None and change.new_chat_member.status in (
+        ChatMemberStatus.LEFT,
+        ChatMemberStatus.BANNED,
+    ):
+        return  # the bot left (or was removed): nothing to do there
+    left: set[int] = context.bot_data.setdefault("groups_left", set())
+    if chat.id in left:
+        return
+    left.add(chat.id)
+    if chat.type != ChatType.CHANNEL:
+        services = services_of(context)
+        answer = conversation.group_answer(
+            services, _group_language(update, context), context.bot.username
+        )
+        try:
+            await deliver(context.bot, chat.id, answer)
+        except TelegramError as exc:  # no right to write there: leaving is what matters
+            log.info("telling a group to write privately failed: %s", type(exc).__name__)
+    try:
+        await context.bot.leave_chat(chat.id)
+    except TelegramError as exc:
+        log.info("leaving a group failed: %s", type(exc).__name__)
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -6,6 +6,10 @@ updates concurrently fills those waits, but two updates from one person (a doubl
 press followed by a typed answer) must still be handled one after the other, in the order
 Telegram numbered them. This processor does both: a lock per person, taken in arrival
 order (asyncio locks are first come, first served), then one of a bounded number of slots.
+
+Updates from a group, supergroup or channel wait in the line of that chat, not of the person
+who wrote there: whatever the bot does in a group (a paced send, leaving) never holds up
+anyone's private chat with it, not even that of the person writing in the group.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import asyncio
 from collections.abc import Awaitable
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import BaseUpdateProcessor
 
 MAX_CONCURRENT_UPDATES = 64
@@ -21,8 +26,15 @@ UNBOUNDED = 1_000_000  # python-telegram-bot's semaphore: never the one that wai
 
 
 def _person_key(update: object) -> int | None:
+    """The line an update waits in: its person, or its chat when that is not a private one.
+
+    Group, supergroup and channel ids are negative and user ids positive: the lines never mix.
+    """
     if not isinstance(update, Update):
         return None
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        return chat.id
     if update.effective_user is not None:
         return update.effective_user.id
     if update.effective_chat is not None:
