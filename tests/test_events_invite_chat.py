@@ -108,3 +108,32 @@ async def test_send_after_the_choice_was_lost_shows_it_again_and_sends_nothing(
         await tap_in_place(kim, "Skicka inbjudningar: 1", "Inbjudningar på väg: 1.", again)
         await outbox_settled(bot)
         assert len(anna.inbox) == 1
+
+
+async def test_a_filter_with_nothing_else_to_choose_says_so_and_leaves_the_screen(
+    api: SandboxBotApi, settings: Settings
+) -> None:
+    kim = api.user(first_name="Kim", language_code="sv")
+    clock = FakeClock()
+    async with meeting_bot(api, settings, clock, coordinators=frozenset({kim.id})) as bot:
+        await planning.create(Office.of(bot.services), plan())  # a meeting in Swedish only
+        choice = await _open_invite(kim)  # nobody may be contacted yet
+        assert "Passar in: 0. Inte inbjudna än: 0." in choice.content
+        edits = api.method_counts["editMessageText"]
+        nobody = "Inget annat att välja: ingen som får kontaktas har något annat värde här."
+        for button, toast in (
+            ("Frågor ↻", nobody),
+            ("Enhet ↻", nobody),
+            ("Utförare ↻", nobody),
+            ("Språk ↻", "Inget annat att välja: mötet är på ett språk."),
+        ):
+            answered = len(kim.callback_answers)
+            await kim.press(button, message=choice)
+            assert (await kim.wait_for_callback_answer(after=answered))["text"] == toast
+        # The screen stays as it was: no edit to the same content was even tried.
+        assert api.method_counts["editMessageText"] == edits and choice.edit_count == 0
+
+        # Someone who may be contacted: the questionnaire steps again, edited in place.
+        await _person_from_flow(api, bot, "Anna", "income_support_followup", "sodra")
+        await tap_in_place(kim, "Frågor ↻", "Passar in: 1.", choice)
+        assert choice.edit_count == 1

@@ -140,13 +140,29 @@ async def open_choice(
 async def step(
     services: Services, person: Person, event: Event, which: str, lang: str, answer: Answer
 ) -> None:
-    """A filter button: the next value of that filter, and the numbers again."""
+    """A filter button: the next value of that filter, and the numbers again.
+
+    A filter with nothing else to step to says so in a toast, and leaves the screen as it is
+    when the choice on it is the one in memory (the same screen again would change nothing
+    the coordinator can see); after a restart the screen is shown again as well.
+    """
     if which not in FILTERS:
         answer.toast = services.t(lang, "I do not understand that button.")
         return
-    current = _choice_of(services, person, event) or InviteChoice(event.event_id)
+    kept = _choice_of(services, person, event)
+    current = kept or InviteChoice(event.event_id)
     choice = InviteChoice(event.event_id, await _stepped(services, event, current.audience, which))
     services.dialogues[services.pseudonym(person)] = choice
+    if choice == current:
+        answer.toast = (
+            services.t(lang, "Nothing else to choose: the meeting is in one language.")
+            if which == "l"
+            else services.t(
+                lang, "Nothing else to choose: nobody who may be contacted has another value here."
+            )
+        )
+        if kept is not None:
+            return
     await _show(services, event, choice, lang, answer, edit=True)
 
 

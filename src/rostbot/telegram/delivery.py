@@ -30,6 +30,15 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
+def not_modified(exc: BadRequest) -> bool:
+    """Telegram's 400 for an edit to exactly what the message already shows: not an error.
+
+    Its text is "Bad Request: message is not modified: specified new message content and
+    reply markup are exactly the same as a current content and reply markup of the message".
+    """
+    return "message is not modified" in exc.message.lower()
+
+
 def _fit(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
@@ -86,8 +95,9 @@ async def _close(bot: ExtBot[None], chat_id: int, message_id: int) -> None:
     """Take the buttons off an older question; a failure leaves them (stale, handled)."""
     try:
         await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
-    except BadRequest:
-        pass  # gone, or without buttons already
+    except BadRequest as exc:  # gone, or without buttons already
+        if not not_modified(exc):
+            log.debug("an older question could not be closed: %s", type(exc).__name__)
     except TelegramError as exc:
         log.info("taking the buttons off an older question failed: %s", type(exc).__name__)
 
@@ -123,5 +133,7 @@ async def _edit(bot: ExtBot[None], message: Message, reply: Reply) -> None:
         )
     except BadRequest as exc:
         # A double tap edits to the same content; an old message may be gone.
-        if "not modified" not in str(exc) and "not found" not in str(exc):
+        if not_modified(exc):
+            log.debug("an edit left a message as it was")
+        elif "not found" not in exc.message.lower():
             raise
