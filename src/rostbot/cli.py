@@ -28,6 +28,7 @@ from rostbot.crypto.analyst_keys import (
 from rostbot.crypto.key_files import KeyFormat
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
 from rostbot.i18n import CatalogError
+from rostbot.log_hygiene import configure_logging
 from rostbot.meetings.cli import add_parsers as add_meeting_parsers
 from rostbot.meetings.cli import run as run_meeting_command
 from rostbot.report.errors import ReportError
@@ -430,11 +431,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one rostbot command; print one line and return 2 on any error."""
-    logging.basicConfig(
-        level=os.environ.get("ROSTBOT_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     try:
+        configure_logging()  # ROSTBOT_LOG_*: every logger's records without personal data
         args = _parser().parse_args(argv)
         return _dispatch(args)
     except UsageError as exc:

@@ -91,6 +91,7 @@ DEFAULT_UPDATE_TYPES = ALL_UPDATE_TYPES - {
     "message_reaction",
     "message_reaction_count",
 }
+RAW_UPDATE = ""  # queued by push_raw_update: the payload is the update's fields as they are
 
 CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
@@ -441,6 +442,15 @@ class SandboxBotApi:
         self._wake_poll("update")
         return update_id
 
+    def push_raw_update(self, fields: JSONDict) -> int:
+        """Queue an update whose fields (all but update_id) are given as they are, whatever
+        allowed_updates says: for tests, an update from a newer Bot API or a malformed one."""
+        update_id = next(self._update_ids)
+        self._updates.append((update_id, RAW_UPDATE, fields))
+        self._sent_updates[update_id] = (RAW_UPDATE, fields)
+        self._wake_poll("update")
+        return update_id
+
     def pending_update_count(self) -> int:
         """Updates not yet confirmed by a getUpdates offset."""
         return len(self._updates)
@@ -770,7 +780,12 @@ class SandboxBotApi:
             async with self._polls:
                 self._delivered_up_to = max(self._delivered_up_to, batch[-1][0])
                 self._polls.notify_all()
-        return [{"update_id": update_id, kind: payload} for update_id, kind, payload in batch]
+        return [
+            {"update_id": update_id, **payload}
+            if kind == RAW_UPDATE
+            else {"update_id": update_id, kind: payload}
+            for update_id, kind, payload in batch
+        ]
 
     async def _api_sendMessage(self, p: _Params) -> JSONDict:
         chat = self._writable_chat(p)
