@@ -14,12 +14,18 @@ and error handling above this layer are unchanged.
 from __future__ import annotations
 
 import json
+import logging
 
 import aiohttp
+from telegram import Update
 from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
+from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from rostbot.log_hygiene import public
+
+log = logging.getLogger(__name__)
 
 # python-telegram-bot's own defaults for its httpx backend, kept so behaviour is the same.
 CONNECT_TIMEOUT = 5.0
@@ -119,6 +125,85 @@ def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | 
     return form, None
 
 
-def bot_api_requests() -> tuple[AiohttpRequest, AiohttpRequest]:
+class PollingRequest(AiohttpRequest):
+    """The one connection for getUpdates; an update the library cannot read is skipped.
+
+    python-telegram-bot reads a getUpdates answer as a whole (`Update.de_list`): one update
+    it cannot read (a malformed field, a type a newer Bot API changed) fails the batch, is
+    logged with every name and text in it, and the updater asks again with the same offset,
+    for ever, and nobody gets an answer. Reading every update twice to find such a one would
+    cost each update a second parse; instead this connection notes the highest update id of
+    each answer it hands on. If the next getUpdates asks for those updates again, the answer
+    was not read, and this time each update is read on its own: one that fails is replaced
+    by its bare update id (which python-telegram-bot reads, no handler takes, and the next
+    offset confirms), counted in `skipped` and logged in one line without its content.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(pool_size=1)
+        self.skipped = 0  # updates skipped since the start
+        self._handed_up_to: int | None = None  # highest update id of the last answer
+        self._asked_again = False
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        offset = request_data.parameters.get("offset") if request_data is not None else None
+        self._asked_again = self._handed_up_to is not None and (
+            not isinstance(offset, int) or offset <= self._handed_up_to
+        )
+        return await super().do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+
+    def parse_json_payload(self, payload: bytes) -> JSONDict:  # type: ignore[override]
+        answer: JSONDict = BaseRequest.parse_json_payload(payload)
+        updates = answer.get("result")
+        if answer.get("ok") is not True or not isinstance(updates, list):
+            return answer  # an error answer: python-telegram-bot raises its error
+        if self._asked_again:
+            answer["result"] = updates = self._readable(updates)
+        ids = [i for i in map(_update_id, updates) if i is not None]
+        if ids:
+            self._handed_up_to = max(ids)
+        return answer
+
+    def _readable(self, updates: list[object]) -> list[object]:
+        readable: list[object] = []
+        skipped: list[int] = []
+        for update in updates:
+            try:
+                Update.de_json(update, None)  # type: ignore[arg-type]
+            except Exception:
+                update_id = _update_id(update)
+                if update_id is not None:  # without one it cannot even be confirmed
+                    readable.append({"update_id": update_id})
+                    skipped.append(update_id)
+                continue
+            readable.append(update)
+        if skipped:
+            self.skipped += len(skipped)
+            log.warning(
+                "skipped %d update(s) the library cannot read (update_id %s); %d since the start",
+                len(skipped),
+                public(", ".join(str(i) for i in skipped)),
+                self.skipped,
+            )
+        return readable
+
+
+def _update_id(update: object) -> int | None:
+    value = update.get("update_id") if isinstance(update, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def bot_api_requests() -> tuple[AiohttpRequest, PollingRequest]:
     """One pool for the bot's calls and one connection for getUpdates (long polling)."""
-    return AiohttpRequest(), AiohttpRequest(pool_size=1)
+    return AiohttpRequest(), PollingRequest()
