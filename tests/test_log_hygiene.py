@@ -29,6 +29,7 @@ from rostbot.config import ConfigError
 from rostbot.log_hygiene import (
     MAX_MESSAGE,
     RepeatLimit,
+    SafeFormatter,
     configure_logging,
     public,
 )
@@ -212,6 +213,11 @@ def test_the_same_template_is_written_twenty_times_a_minute_then_counted() -> No
     later = record("flood %s")
     assert limit.filter(later)
     assert later.rostbot_repeats_left_out == 80
+    later.args = ("x",)
+    line = SafeFormatter().format(later)
+    assert line.endswith(
+        "telegram.Bot: flood <str> (and 80 more like it in the minute before, left out)"
+    )
 
 
 def test_the_log_file_rotates_at_its_size_and_keeps_its_backups(tmp_path: Path) -> None:
