@@ -13,7 +13,8 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -330,52 +331,61 @@ RUN_CASES: dict[str, tuple[dict[str, str | None], str]] = {
 }
 
 
+def run_at_most(
+    jobs: Mapping[str, tuple[Sequence[str | Path], Path, Mapping[str, str]]],
+    *,
+    at_once: int = 2,
+    timeout: float = 120,
+) -> dict[str, Result]:
+    """Run each `rostbot` command (args, folder, environment), at most `at_once` at a time.
+
+    A busy two-core machine starts a dozen Pythons slowly: bounded, each gets its turn.
+    """
+
+    def one(job: tuple[Sequence[str | Path], Path, Mapping[str, str]]) -> Result:
+        args, cwd, env = job
+        return rostbot(*args, cwd=cwd, env=env, timeout=timeout)
+
+    with ThreadPoolExecutor(max_workers=at_once) as pool:
+        done = {name: pool.submit(one, job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in done.items()}
+
+
+def _run_folder(tmp: Path) -> dict[str, str]:
+    """Keys, a secret and flows in `tmp`; the environment of a `rostbot run` that would start."""
+    generate_keypair(tmp / "analyst.key")
+    ServerSecret.generate(tmp / "server.secret")
+    (tmp / "short.secret").write_text("too short\n", encoding="utf-8")
+    _broken_flows(tmp / "broken_flows")
+    return {
+        "ROSTBOT_TOKEN": GOOD_TOKEN,
+        "ROSTBOT_ANALYST_KEY": str(tmp / "analyst.key.pub"),
+        "ROSTBOT_SECRET_FILE": str(tmp / "server.secret"),
+        "ROSTBOT_FLOWS": str(FLOWS),
+        "ROSTBOT_DB": str(tmp / "rostbot.sqlite3"),
+        # Never Telegram: should a case get past its checks, it meets a closed port.
+        "ROSTBOT_BOT_API_URL": "http://127.0.0.1:9/bot",
+    }
+
+
+def _changed(env: dict[str, str], change: Mapping[str, str | None], tmp: Path) -> dict[str, str]:
+    changed = dict(env)
+    for name, value in change.items():
+        if value is None:
+            changed.pop(name)
+        else:
+            changed[name] = value.format(tmp=tmp)
+    return changed
+
+
 @pytest.fixture(scope="module")
 def run_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
-    """`rostbot run` once per case, all at the same time (each in its own folder)."""
-    processes: dict[str, tuple[subprocess.Popen[str], Path]] = {}
-    try:
-        for case, (change, _) in RUN_CASES.items():
-            tmp = tmp_path_factory.mktemp("run")
-            generate_keypair(tmp / "analyst.key")
-            ServerSecret.generate(tmp / "server.secret")
-            (tmp / "short.secret").write_text("too short\n", encoding="utf-8")
-            _broken_flows(tmp / "broken_flows")
-            env: dict[str, str] = {
-                "ROSTBOT_TOKEN": GOOD_TOKEN,
-                "ROSTBOT_ANALYST_KEY": str(tmp / "analyst.key.pub"),
-                "ROSTBOT_SECRET_FILE": str(tmp / "server.secret"),
-                "ROSTBOT_FLOWS": str(FLOWS),
-                "ROSTBOT_DB": str(tmp / "rostbot.sqlite3"),
-                # Never Telegram: should a case get past its checks, it meets a closed port.
-                "ROSTBOT_BOT_API_URL": "http://127.0.0.1:9/bot",
-            }
-            for name, value in change.items():
-                if value is None:
-                    env.pop(name)
-                else:
-                    env[name] = value.format(tmp=tmp)
-            processes[case] = (
-                subprocess.Popen(
-                    [sys.executable, "-m", "rostbot", "run"],
-                    cwd=tmp,
-                    env=_env(env),
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                ),
-                tmp,
-            )
-        results = {}
-        for case, (process, _) in processes.items():
-            out, err = process.communicate(timeout=30)
-            results[case] = Result(process.returncode, out, err)
-        return results
-    finally:
-        for process, _ in processes.values():
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+    """`rostbot run` once per case, each in its own folder, two at a time."""
+    jobs = {}
+    for case, (change, _) in RUN_CASES.items():
+        tmp = tmp_path_factory.mktemp("run")
+        jobs[case] = (["run"], tmp, _changed(_run_folder(tmp), change, tmp))
+    return run_at_most(jobs)
 
 
 @pytest.mark.parametrize("case", sorted(RUN_CASES))
@@ -385,6 +395,39 @@ def test_run_refuses_to_start(run_results: dict[str, Result], case: str) -> None
     assert RUN_CASES[case][1] in line, line
     assert result.out == ""
     assert GOOD_TOKEN.split(":")[1] not in line  # the token never shows
+
+
+DATABASE_CASES: dict[str, tuple[str, str]] = {
+    # case: (ROSTBOT_DB, what the one line says)
+    "a folder as the database": ("{tmp}/a_folder", "cannot open database"),
+    "a text file as the database": ("{tmp}/text.sqlite3", "not a database"),
+    "a database under a file": ("{tmp}/server.secret/rostbot.sqlite3", "cannot open database"),
+    "a path nothing can be written to": ("/proc/self/rostbot.sqlite3", "cannot open database"),
+    # the folder is made; the start then fails further on, at the closed port
+    "a database in a missing folder": ("{tmp}/new/folder/rostbot.sqlite3", "Bot API"),
+}
+DATABASE_RUNS = 4  # of each case: 20 in all
+
+
+def test_an_unusable_database_is_one_line_every_time(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """No thread of the database's outlives the failed start to print its traceback."""
+    jobs = {}
+    for case, (db, _) in DATABASE_CASES.items():
+        for run in range(DATABASE_RUNS):
+            tmp = tmp_path_factory.mktemp("db")
+            env = _run_folder(tmp)
+            (tmp / "a_folder").mkdir()
+            (tmp / "text.sqlite3").write_text("not SQLite, a note\n" * 50, encoding="utf-8")
+            jobs[f"{case} #{run}"] = (["run"], tmp, _changed(env, {"ROSTBOT_DB": db}, tmp))
+    results = run_at_most(jobs)
+    assert len(results) == 20
+    for name, result in results.items():
+        case = name.split(" #")[0]
+        line = result.error_line  # exit status 2, exactly one line, no traceback
+        assert DATABASE_CASES[case][1] in line, (name, line)
+        assert result.out == ""
 
 
 # -------------------------------------------------------------------------------- usage

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
@@ -129,6 +130,27 @@ async def test_a_database_in_a_folder_that_cannot_exist(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
     with pytest.raises(StoreError, match="cannot open database"):
         await Database.open(tmp_path / "file" / "rostbot.sqlite3")
+
+
+@pytest.mark.parametrize("kind", ["a folder", "a text file"])
+async def test_a_failed_open_leaves_no_thread_behind(tmp_path: Path, kind: str) -> None:
+    """The connection's thread has ended when the error arrives: a command that stops on it
+    closes its event loop, and a thread still answering on that loop would print a traceback
+    after the one line."""
+    path = tmp_path / "rostbot.sqlite3"
+    if kind == "a folder":
+        path.mkdir()
+    else:
+        path.write_text("hello, I am text\n" * 100, encoding="utf-8")
+    before = set(threading.enumerate())
+    with pytest.raises(StoreError, match=r"cannot (open|prepare) database"):
+        await Database.open(path)
+    left = [
+        t
+        for t in set(threading.enumerate()) - before
+        if t.is_alive() and not t.name.startswith("asyncio_")  # the loop's own executor
+    ]
+    assert left == []
 
 
 # ------------------------------------------------------------------------ transactions

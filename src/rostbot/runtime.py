@@ -63,6 +63,13 @@ async def serve(
         base_file_url=settings.bot_file_url,
     )
     retention_policy = policy_for(settings)
+    try:
+        await app.initialize()  # the first Bot API call (getMe)
+    except BaseException:
+        # python-telegram-bot leaves its connections open when that call fails (Bot API
+        # unreachable, token refused); closed here, asyncio has none to complain about.
+        await app.bot.shutdown()
+        raise
     async with app:
         await register_commands(app)
         await app.start()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -56,9 +57,16 @@ class Database:
     async def open(cls, path: Path) -> Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = await aiosqlite.connect(path, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from None
+        connection = aiosqlite.connect(path, isolation_level=None)
+        try:
+            await connection
+        except BaseException as exc:
+            await _worker_stopped(connection)
+            if isinstance(exc, OSError | sqlite3.Error):
+                raise StoreError(f"cannot open database {path}: {exc}") from None
+            raise
         connection.row_factory = sqlite3.Row
         database = cls(connection, path)
         try:
@@ -70,6 +78,7 @@ class Database:
             await database._migrate()
         except sqlite3.Error as exc:
             await connection.close()
+            await _worker_stopped(connection)
             raise StoreError(f"cannot prepare database {path}: {_describe(exc)}") from None
         return database
 
@@ -141,6 +150,19 @@ class Database:
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         async with self._lock:
             return await _fetch_all(self._connection, sql, params)
+
+
+async def _worker_stopped(connection: aiosqlite.Connection) -> None:
+    """Wait for the thread of a connection that failed to open (or was closed) to end.
+
+    aiosqlite queues the thread's stop when connecting fails but does not wait for it; the
+    thread then answers on the event loop, and if the failed start has closed the loop by
+    then, it dies with "Event loop is closed" and prints its traceback after the one line.
+    """
+    # aiosqlite keeps its worker in `_thread`; in older versions the connection was the thread.
+    worker = getattr(connection, "_thread", connection)
+    if isinstance(worker, threading.Thread) and worker.is_alive():
+        await asyncio.to_thread(worker.join)
 
 
 class Transaction:
