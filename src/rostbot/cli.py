@@ -344,6 +344,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from rostbot.runtime import open_services, serve
+    from rostbot.store.run_lock import running_alone
 
     settings = settings_from_env()
     require_run_settings(settings)
@@ -358,7 +359,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             await serve(services, token=settings.token or "", stop=stop)
 
     try:
-        asyncio.run(main())
+        with running_alone(settings.db_path):  # one bot per database, until this process ends
+            asyncio.run(main())
     except InvalidToken:
         raise ConfigError("the Bot API refused ROSTBOT_TOKEN") from None
     except NetworkError as exc:

@@ -21,6 +21,7 @@ from rostbot.invitations import issue_codes, link
 from rostbot.journey.services import Services
 from rostbot.runtime import open_services, serve
 from rostbot.sandbox.botapi import SandboxBotApi
+from rostbot.store.run_lock import running_alone
 
 REPO_FLOWS = Path(__file__).resolve().parents[3] / "flows"
 DEMO_PRIVATE_KEY = "analyst-demo.key"
@@ -28,6 +29,7 @@ DEMO_PRIVATE_KEY = "analyst-demo.key"
 # users, so it never collides, and listed in the settings' coordinators.
 COORDINATOR_ID = 7_000_000_000
 START_TIMEOUT = 30.0
+DATABASE_NAME = "rostbot.sqlite3"
 
 
 def demo_files(data: Path) -> tuple[Path, Path]:
@@ -48,7 +50,7 @@ def sandbox_settings(api: SandboxBotApi, data: Path, flows: Path | None) -> Sett
     return Settings(
         token=api.token,
         bot_api_url=api.base_url.rstrip("/"),
-        db_path=data / "rostbot.sqlite3",
+        db_path=data / DATABASE_NAME,
         flows_dir=flows_dir,
         analyst_key_paths=(public_key,),
         secret_file=secret,
@@ -89,21 +91,28 @@ class LocalBot:
 async def local_bot(
     *, data: Path, flows: Path | None, api_port: int = 0
 ) -> AsyncIterator[LocalBot]:
-    """Start the stand-in and the real bot; yield once the bot polls; stop both at the end."""
-    async with SandboxBotApi(port=api_port) as api:
-        settings = sandbox_settings(api, data, flows)
-        async with open_services(settings) as services:
-            stop = asyncio.Event()
-            bot = asyncio.create_task(serve(services, token=api.token, stop=stop, poll_timeout=5))
-            polling = asyncio.create_task(api.wait_until_polling(timeout=START_TIMEOUT))
-            try:
-                await asyncio.wait({bot, polling}, return_when=asyncio.FIRST_COMPLETED)
-                if bot.done():
-                    bot.result()  # raises what stopped the bot from starting
-                polling.result()
-                yield LocalBot(api, services, data, bot)
-            finally:
-                polling.cancel()
-                stop.set()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await bot
+    """Start the stand-in and the real bot; yield once the bot polls; stop both at the end.
+
+    One sandbox per data folder: a second one on the same folder stops before it starts
+    anything (`AlreadyRunning`).
+    """
+    with running_alone(data / DATABASE_NAME, where=data):
+        async with SandboxBotApi(port=api_port) as api:
+            settings = sandbox_settings(api, data, flows)
+            async with open_services(settings) as services:
+                stop = asyncio.Event()
+                bot = asyncio.create_task(
+                    serve(services, token=api.token, stop=stop, poll_timeout=5)
+                )
+                polling = asyncio.create_task(api.wait_until_polling(timeout=START_TIMEOUT))
+                try:
+                    await asyncio.wait({bot, polling}, return_when=asyncio.FIRST_COMPLETED)
+                    if bot.done():
+                        bot.result()  # raises what stopped the bot from starting
+                    polling.result()
+                    yield LocalBot(api, services, data, bot)
+                finally:
+                    polling.cancel()
+                    stop.set()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await bot
