@@ -100,7 +100,11 @@ async def test_ptb_logs_a_whole_unreadable_answer_and_only_its_template_is_writt
     assert_nothing_personal(text)
 
 
-async def test_httpx_request_line_with_the_token_in_its_url(tmp_path: Path) -> None:
+async def test_httpx_request_line_with_the_token_in_its_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rostbot's application quiets httpx, and another test may have built one already
+    monkeypatch.setattr(logging.getLogger("httpx"), "level", logging.INFO)
     async with SandboxBotApi(token=TOKEN) as api:
         with logging_to(tmp_path / "bot.log") as log:
             async with httpx.AsyncClient() as client:

@@ -57,6 +57,7 @@ def sandbox_settings(api: SandboxBotApi, data: Path, flows: Path | None) -> Sett
         coordinators=frozenset({COORDINATOR_ID}),
         organisation="Demokommunen",
         contact="dataskydd@demokommunen.example",
+        organizer_email="kalender@demokommunen.example",
     )
 
 
