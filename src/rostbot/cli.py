@@ -347,7 +347,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from rostbot.store.run_lock import running_alone
 
     settings = settings_from_env()
-    require_run_settings(settings)
+    settings = require_run_settings(settings)  # reads ROSTBOT_TOKEN_FILE or the credential
     assert settings.token is not None
 
     async def main() -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rostbot import credentials
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{10,100}$")
@@ -28,6 +30,9 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Settings:
     token: str | None = field(default=None, repr=False)
+    # ROSTBOT_TOKEN_FILE or the credential `token`: read by require_run_settings, so that
+    # commands without a need for the token never touch it (rostbot.credentials).
+    token_file: Path | None = None
     bot_api_url: str = TELEGRAM_API_URL
     db_path: Path = Path("rostbot.sqlite3")
     flows_dir: Path = Path("flows")
@@ -141,7 +146,11 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     keys = tuple(
         Path(p.strip()) for p in env.get("ROSTBOT_ANALYST_KEY", "").split(",") if p.strip()
     )
-    secret = env.get("ROSTBOT_SECRET_FILE")
+    try:
+        token_file = credentials.token_file(env)
+        secret = credentials.secret_file(env)
+    except credentials.CredentialError as exc:
+        raise ConfigError(str(exc)) from None
     retention = env.get("ROSTBOT_RETENTION_DAYS", "365")
     if not retention.isdigit() or int(retention) < 1:
         raise ConfigError("ROSTBOT_RETENTION_DAYS must be a whole number of days, 1 or more")
@@ -159,12 +168,13 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     if privacy_url and not privacy_url.startswith(("https://", "http://")):
         raise ConfigError("ROSTBOT_PRIVACY_URL must be a web address starting with https://")
     return Settings(
-        token=env.get("ROSTBOT_TOKEN") or None,
+        token=None if token_file else env.get("ROSTBOT_TOKEN") or None,
+        token_file=token_file,
         bot_api_url=url,
         db_path=Path(env.get("ROSTBOT_DB", "rostbot.sqlite3")),
         flows_dir=Path(env.get("ROSTBOT_FLOWS", "flows")),
         analyst_key_paths=keys,
-        secret_file=Path(secret) if secret else None,
+        secret_file=secret,
         coordinators=_int_list(env.get("ROSTBOT_COORDINATORS", ""), "ROSTBOT_COORDINATORS"),
         tz=tz,
         organisation=env.get("ROSTBOT_ORGANISATION", "rostbot"),
@@ -184,13 +194,23 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     )
 
 
-def require_run_settings(settings: Settings) -> None:
-    """Fail fast when `rostbot run` lacks what it needs."""
+def require_run_settings(settings: Settings) -> Settings:
+    """Fail fast when `rostbot run` lacks what it needs; the settings with the token read."""
+    if settings.token is None and settings.token_file is not None:
+        try:
+            settings = replace(settings, token=credentials.read_token_file(settings.token_file))
+        except credentials.CredentialError as exc:
+            raise ConfigError(str(exc)) from None
     if not settings.token:
-        raise ConfigError("ROSTBOT_TOKEN is not set (the token BotFather gave you)")
+        raise ConfigError(
+            "ROSTBOT_TOKEN is not set (the token BotFather gave you; "
+            "or ROSTBOT_TOKEN_FILE, or the credential token)"
+        )
     if not TOKEN_PATTERN.fullmatch(settings.token):
-        raise ConfigError("ROSTBOT_TOKEN does not look like a bot token (digits:letters)")
+        where = f"token file {settings.token_file}" if settings.token_file else "ROSTBOT_TOKEN"
+        raise ConfigError(f"{where} does not look like a bot token (digits:letters)")
     if not settings.analyst_key_paths:
         raise ConfigError("ROSTBOT_ANALYST_KEY is not set (path to the analysts' public key)")
     if settings.secret_file is None:
         raise ConfigError("ROSTBOT_SECRET_FILE is not set (make one with `rostbot secret --out`)")
+    return settings

@@ -48,6 +48,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from rostbot.config import ConfigError
+from rostbot.credentials import token_for_log_scrubbing
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MAX_MESSAGE = 500
@@ -460,7 +461,7 @@ def configure_logging(env: Mapping[str, str] | None = None) -> logging.Handler:
     env = os.environ if env is None else env
     level = _level(env)
     handler = _handler(env)
-    token = env.get("ROSTBOT_TOKEN", "").strip()
+    token = token_for_log_scrubbing(env)  # from ROSTBOT_TOKEN, its file or the credential
     handler.setFormatter(SafeFormatter((token, token.partition(":")[2]) if token else ()))
     handler.addFilter(RepeatLimit())
     handler._rostbot = True  # type: ignore[attr-defined]
