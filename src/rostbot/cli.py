@@ -10,11 +10,18 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
 from rostbot import __version__, analyst_cli
-from rostbot.config import ConfigError, require_run_settings, settings_from_env
+from rostbot.config import (
+    ConfigError,
+    listen_address,
+    require_run_settings,
+    settings_from_env,
+    webhook_url,
+)
 from rostbot.core.flow_loader import FlowFileError, check_flows, load_flows
 from rostbot.core.flow_model import Flow
 from rostbot.core.meeting_model import MeetingError
@@ -62,7 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"rostbot {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
-    commands.add_parser("run", help="run the bot against Telegram (or ROSTBOT_BOT_API_URL)")
+    run = commands.add_parser("run", help="run the bot against Telegram (or ROSTBOT_BOT_API_URL)")
+    run.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="take updates at this public URL instead of polling (ROSTBOT_WEBHOOK_URL)",
+    )
+    run.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        help="where the webhook's server listens, behind a TLS reverse proxy "
+        "(ROSTBOT_WEBHOOK_LISTEN)",
+    )
 
     sandbox = commands.add_parser(
         "sandbox", help="run everything locally: a stand-in Bot API, the bot, a web chat page"
@@ -347,6 +365,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from rostbot.store.run_lock import running_alone
 
     settings = settings_from_env()
+    if args.webhook is not None:
+        settings = replace(settings, webhook_url=webhook_url(args.webhook, "--webhook"))
+    if args.listen is not None:
+        settings = replace(settings, webhook_listen=listen_address(args.listen, "--listen"))
     settings = require_run_settings(settings)  # reads ROSTBOT_TOKEN_FILE or the credential
     assert settings.token is not None
 

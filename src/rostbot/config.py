@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rostbot import credentials
@@ -63,6 +64,10 @@ class Settings:
     # How often the chat's message numbers noted for /clear are written (one transaction
     # for everyone); a crash loses at most this many seconds of them.
     chat_log_flush_seconds: float = 2.0
+    # Webhook mode (rostbot.telegram.webhook): the public URL Telegram posts updates to and
+    # the address the bot listens on behind the reverse proxy; '' and None: long polling.
+    webhook_url: str = ""
+    webhook_listen: tuple[str, int] | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -132,6 +137,44 @@ def _organizer_email(raw: str) -> str:
     return raw
 
 
+def webhook_url(raw: str, name: str = "ROSTBOT_WEBHOOK_URL") -> str:
+    """A webhook URL: http(s)://host[:port]/path, without user, query or fragment; or ''."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        parts = urlsplit(raw)
+        _ = parts.port  # raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("https", "http")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.query
+        or parts.fragment
+        or any(c.isspace() for c in raw)
+    ):
+        raise ConfigError(f"{name} must be a web address like https://bot.example.org/updates")
+    return raw
+
+
+def listen_address(raw: str, name: str = "ROSTBOT_WEBHOOK_LISTEN") -> tuple[str, int] | None:
+    """HOST:PORT (an IPv6 host in brackets) for the webhook's HTTP server; or None."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        parts = urlsplit("//" + raw)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or not parts.hostname or not port or parts.path or parts.username is not None:
+        raise ConfigError(f"{name} must be HOST:PORT, like 127.0.0.1:8443")
+    return parts.hostname, port
+
+
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Read ROSTBOT_* variables; raise ConfigError (one line) on bad values."""
     env = os.environ if env is None else env
@@ -191,6 +234,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         retention_days=int(retention),
         reminder_offsets=_reminder_offsets(env.get("ROSTBOT_REMINDERS", "24h,2h")),
         send_rate=rate,
+        webhook_url=webhook_url(env.get("ROSTBOT_WEBHOOK_URL", "")),
+        webhook_listen=listen_address(env.get("ROSTBOT_WEBHOOK_LISTEN", "")),
     )
 
 
@@ -213,4 +258,9 @@ def require_run_settings(settings: Settings) -> Settings:
         raise ConfigError("ROSTBOT_ANALYST_KEY is not set (path to the analysts' public key)")
     if settings.secret_file is None:
         raise ConfigError("ROSTBOT_SECRET_FILE is not set (make one with `rostbot secret --out`)")
+    if bool(settings.webhook_url) != (settings.webhook_listen is not None):
+        raise ConfigError(
+            "webhook mode needs both a URL (--webhook or ROSTBOT_WEBHOOK_URL) and an address "
+            "to listen on (--listen or ROSTBOT_WEBHOOK_LISTEN)"
+        )
     return settings

@@ -23,8 +23,9 @@ from rostbot.meetings.calendar_file import DEFAULT_ORGANIZER_EMAIL
 from rostbot.retention import policy_for
 from rostbot.retention import schedule as schedule_retention
 from rostbot.store.database import Database
-from rostbot.telegram.application import ALLOWED_UPDATES, build_application, register_commands
+from rostbot.telegram.application import build_application, register_commands
 from rostbot.telegram.outbox_sender import OutboxSender
+from rostbot.telegram.receiving import start_receiving
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ async def serve(
     stop: asyncio.Event,
     poll_timeout: int = 10,
 ) -> None:
-    """Poll for updates until `stop` is set; the Bot API URL comes from the settings."""
+    """Take updates until `stop` is set, by polling or by webhook as the settings say."""
     settings = services.settings
     app = build_application(
         services,
@@ -72,12 +73,11 @@ async def serve(
         raise
     async with app:
         await register_commands(app)
+        # Polling or a webhook, started before the Application: a refused webhook then
+        # stops the start with one line (a running Application could not be shut down).
+        receiving = await start_receiving(app, services, poll_timeout=poll_timeout)
         await app.start()
         await schedule_retention(app, retention_policy)  # now, then daily
-        assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
-        )
         sender = OutboxSender(app, services)  # invitations, notices, reminders
         await sender.start()
         flusher = Flusher(services)  # message numbers for /clear, written behind
@@ -91,7 +91,7 @@ async def serve(
         try:
             await stop.wait()
             await sender.stop()
-            await app.updater.stop()
+            await receiving.stop()
             await app.stop()
         finally:
             await flusher.stop()  # after the last update and send: what they noted is written

@@ -1,13 +1,15 @@
 """The server secret: keyed pseudonyms and at-rest encryption on the bot host.
 
-One random file (`ROSTBOT_SECRET_FILE`) gives two independent keys through
-HKDF: one for HMAC pseudonyms of Telegram ids, one for ChaCha20-Poly1305 over
-small at-rest values (a chat handle kept for contact, a flow's position). A copy
-of the database without this file reveals neither.
+One random file (`ROSTBOT_SECRET_FILE`) gives independent keys through HKDF: one
+for HMAC pseudonyms of Telegram ids, one for ChaCha20-Poly1305 over small at-rest
+values (a chat handle kept for contact, a flow's position), and one for the secret
+token Telegram sends with every webhook delivery. A copy of the database without
+this file reveals none of them.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -43,6 +45,7 @@ class ServerSecret:
             raise SecretFileError(f"the server secret must hold at least {MIN_SECRET_BYTES} bytes")
         self._pseudonym_key = _derive(secret, b"rostbot/pseudonym/v1")
         self._at_rest = ChaCha20Poly1305(_derive(secret, b"rostbot/at-rest/v1"))
+        self._webhook_key = _derive(secret, b"rostbot/webhook-secret-token/v1")
 
     @classmethod
     def load(cls, path: Path) -> ServerSecret:
@@ -72,6 +75,14 @@ class ServerSecret:
         """A stable keyed pseudonym, e.g. of a Telegram user id; not reversible without the key."""
         message = f"{kind}:{value}".encode()
         return hmac.new(self._pseudonym_key, message, hashlib.sha256).hexdigest()[:32]
+
+    def webhook_secret_token(self, bot_token: str) -> str:
+        """The secret token for setWebhook, which Telegram sends back in a header with every
+        update: the same across restarts (a delivery Telegram retries while the bot restarts
+        is still taken), and new when the bot token or this secret changes. 43 characters of
+        A-Z, a-z, 0-9, `_` and `-`, as Telegram allows."""
+        digest = hmac.new(self._webhook_key, bot_token.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
     def encrypt(self, plaintext: bytes, purpose: str) -> bytes:
         """Encrypt a small value at rest; `purpose` is bound as associated data."""

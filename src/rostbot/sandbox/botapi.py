@@ -5,7 +5,8 @@ Owns the HTTP surface (`/bot<token>/<method>`, `/file/bot<token>/<path>`), param
 (JSON, form, multipart, query string), the update queue behind getUpdates (offsets, long polling,
 allowed_updates, 409 on a competing poll), rate limiting, and bot-wide state (commands, menu
 button, files, callback queries). Chat state lives in `people` (groups and channels in `groups`);
-validation rules in `limits`.
+validation rules in `limits`; a webhook and its deliveries, which take the same queue, in
+`webhooks`.
 
     async with SandboxBotApi() as api:
         app = (ApplicationBuilder().token(api.token).base_url(api.base_url)
@@ -55,6 +56,7 @@ from rostbot.sandbox.limits import (
     parse_text,
 )
 from rostbot.sandbox.people import BotMessage, SandboxChat, SandboxUser
+from rostbot.sandbox.webhooks import WEBHOOK_CONFLICT, SandboxWebhooks
 
 log = logging.getLogger(__name__)
 
@@ -290,6 +292,8 @@ class SandboxBotApi:
         self._sent_updates: dict[int, tuple[str, JSONDict]] = {}  # for redeliver()
         self._update_ids = itertools.count(100_000_001)
         self._allowed_updates = DEFAULT_UPDATE_TYPES
+        self._allowed_updates_asked: list[str] | None = None  # as last given, for getWebhookInfo
+        self.webhooks = SandboxWebhooks(self)  # while one is set, updates are POSTed to it
         self._poll_waiter: asyncio.Future[str] | None = None
         self._polls = asyncio.Condition()  # notified when getUpdates is called, waits or delivers
         self._poll_count = 0
@@ -322,6 +326,7 @@ class SandboxBotApi:
     async def stop(self) -> None:
         self._closing = True
         self._wake_poll("closing")
+        await self.webhooks.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -484,6 +489,7 @@ class SandboxBotApi:
             raise TimeoutError(f"{what} within {timeout}s") from None
 
     def _wake_poll(self, reason: str) -> None:
+        self.webhooks.wake()
         if self._poll_waiter is not None and not self._poll_waiter.done():
             self._poll_waiter.set_result(reason)
 
@@ -724,21 +730,57 @@ class SandboxBotApi:
         return True
 
     async def _api_setWebhook(self, p: _Params) -> bool:
-        raise bad_request("bad webhook: the sandbox supports getUpdates (polling) only")
+        url = p.get_str("url")
+        if url is None:
+            raise bad_request('parameter "url" is required')
+        self._set_allowed_updates(p)
+        if p.get_bool("drop_pending_updates"):
+            self._updates.clear()
+        await self.webhooks.set(
+            url,
+            secret_token=p.get_str("secret_token"),
+            max_connections=p.get_int("max_connections"),
+            ip_address=p.get_str("ip_address"),
+        )
+        return True
 
     async def _api_deleteWebhook(self, p: _Params) -> bool:
         if p.get_bool("drop_pending_updates"):
             self._updates.clear()
+        await self.webhooks.delete()
         return True
 
     async def _api_getWebhookInfo(self, p: _Params) -> JSONDict:
-        return {
-            "url": "",
-            "has_custom_certificate": False,
-            "pending_update_count": self.pending_update_count(),
-        }
+        return self.webhooks.info(self.pending_update_count(), self._allowed_updates_asked)
+
+    def _set_allowed_updates(self, p: _Params) -> None:
+        allowed = p.get_json("allowed_updates")
+        if allowed is not None:
+            if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
+                raise bad_request("can't parse allowed_updates JSON object")
+            self._allowed_updates = (
+                frozenset(allowed) & ALL_UPDATE_TYPES if allowed else DEFAULT_UPDATE_TYPES
+            )
+            self._allowed_updates_asked = allowed or None
+
+    # Deliveries to a webhook (sandbox/webhooks.py) take updates from the same queue.
+
+    def first_pending_update(self) -> tuple[int, JSONDict] | None:
+        if not self._updates:
+            return None
+        update_id, kind, payload = self._updates[0]
+        return update_id, _update_json(update_id, kind, payload)
+
+    async def confirm_update(self, update_id: int) -> None:
+        if self._updates and self._updates[0][0] == update_id:
+            self._updates.popleft()
+        async with self._polls:
+            self._delivered_up_to = max(self._delivered_up_to, update_id)
+            self._polls.notify_all()
 
     async def _api_getUpdates(self, p: _Params) -> list[JSONDict]:
+        if self.webhooks.active:
+            raise ApiError(409, WEBHOOK_CONFLICT)
         # A newer getUpdates ends the one still waiting, which then gets 409 (as on Telegram).
         self._wake_poll("conflict")
         async with self._polls:
@@ -747,13 +789,7 @@ class SandboxBotApi:
         offset = p.get_int("offset") or 0
         limit = min(max(p.get_int("limit") or MAX_UPDATES_LIMIT, 1), MAX_UPDATES_LIMIT)
         timeout = max(p.get_float("timeout") or 0.0, 0.0)
-        allowed = p.get_json("allowed_updates")
-        if allowed is not None:
-            if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
-                raise bad_request("can't parse allowed_updates JSON object")
-            self._allowed_updates = (
-                frozenset(allowed) & ALL_UPDATE_TYPES if allowed else DEFAULT_UPDATE_TYPES
-            )
+        self._set_allowed_updates(p)
         if offset > 0:  # confirms every update before `offset`
             while self._updates and self._updates[0][0] < offset:
                 self._updates.popleft()
@@ -780,12 +816,7 @@ class SandboxBotApi:
             async with self._polls:
                 self._delivered_up_to = max(self._delivered_up_to, batch[-1][0])
                 self._polls.notify_all()
-        return [
-            {"update_id": update_id, **payload}
-            if kind == RAW_UPDATE
-            else {"update_id": update_id, kind: payload}
-            for update_id, kind, payload in batch
-        ]
+        return [_update_json(update_id, kind, payload) for update_id, kind, payload in batch]
 
     async def _api_sendMessage(self, p: _Params) -> JSONDict:
         chat = self._writable_chat(p)
@@ -1110,6 +1141,12 @@ class SandboxBotApi:
         await self.wait_until_long_polling(timeout)
         self._updates.append((update_id, kind, copy.deepcopy(payload)))
         self._wake_poll("update")
+
+
+def _update_json(update_id: int, kind: str, payload: JSONDict) -> JSONDict:
+    if kind == RAW_UPDATE:
+        return {"update_id": update_id, **payload}
+    return {"update_id": update_id, kind: payload}
 
 
 def _file_fields(media: JSONDict) -> JSONDict:
