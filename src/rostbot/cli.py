@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
-from rostbot import __version__, analyst_cli
+from rostbot import __version__, analyst_cli, backup_cli
 from rostbot.config import (
     ConfigError,
     listen_address,
@@ -188,6 +188,7 @@ def _parser() -> argparse.ArgumentParser:
         "--flows", type=Path, default=None, help="flow files, for titles (default: ./flows)"
     )
     analyst_cli.add_parsers(commands)
+    backup_cli.add_parsers(commands)
     return parser
 
 
@@ -432,6 +433,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     handled = analyst_cli.dispatch(args)
+    if handled is None:
+        handled = backup_cli.dispatch(args)
     if handled is not None:
         return handled
     if args.command == "keygen":
