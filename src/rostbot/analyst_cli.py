@@ -1,4 +1,4 @@
-"""The analysts' and operators' commands: `rostbot export`, `rostbot status`, `rostbot retention`.
+"""The analysts' and operators' commands: `rostbot export`, `acknowledge`, `retention`.
 
 `rostbot.cli` owns the parser and the one-line error handling; this module adds these
 sub-commands to it and runs them.
@@ -22,13 +22,12 @@ from rostbot.export.pipeline import FORMATS, ExportError, ExportOptions, run_exp
 from rostbot.export.receipt import ReceiptError, read_receipt
 from rostbot.export.writer import OutputError
 from rostbot.retention import policy_for, run_once
-from rostbot.store import retention
 from rostbot.store.database import Database, StoreError
 from rostbot.store.export_queue import ExportQueue
 
 
 class ExportUsageError(Exception):
-    """Bad options to export, status or retention; one line."""
+    """Bad options to export or retention; one line."""
 
 
 KNOWN_ERRORS: tuple[type[Exception], ...] = (
@@ -40,7 +39,7 @@ KNOWN_ERRORS: tuple[type[Exception], ...] = (
 
 
 def add_parsers(commands: Any) -> None:
-    """Add export, status and retention to `rostbot`'s sub-commands."""
+    """Add export, acknowledge and retention to `rostbot`'s sub-commands."""
     export = commands.add_parser(
         "export", help="open, anonymise and write the waiting answers (on the analysts' computer)"
     )
@@ -80,9 +79,6 @@ def add_parsers(commands: Any) -> None:
     acknowledge.add_argument("receipt", type=Path, help="the receipt `export --receipt` wrote")
     acknowledge.add_argument("--db", type=Path, help="bot database file (default ROSTBOT_DB)")
 
-    status = commands.add_parser("status", help="export queue, unfinished runs and retention")
-    status.add_argument("--db", type=Path, help="bot database file (default ROSTBOT_DB)")
-
     clean = commands.add_parser("retention", help="delete what the retention rules say is due")
     clean.add_argument("--db", type=Path, help="bot database file (default ROSTBOT_DB)")
 
@@ -93,8 +89,6 @@ def dispatch(args: argparse.Namespace) -> int | None:
         return _export(args)
     if args.command == "acknowledge":
         return _acknowledge(args)
-    if args.command == "status":
-        return asyncio.run(_status(args))
     if args.command == "retention":
         return asyncio.run(_retention(args))
     return None
@@ -179,40 +173,10 @@ def _say(line: str) -> None:
 
 
 async def _open_existing(path: Path) -> Database:
-    # status and retention read the bot's file: never create an empty one by mistake
+    # retention reads the bot's file: never create an empty one by mistake
     if not path.is_file():  # noqa: ASYNC240
         raise StoreError(f"no database at {path}")
     return await Database.open(path)
-
-
-async def _status(args: argparse.Namespace) -> int:
-    settings = settings_from_env()
-    policy = policy_for(settings)
-    db = await _open_existing(args.db or settings.db_path)
-    try:
-        by_key = await retention.queue_by_key(db)
-        waiting = sum(k.waiting for k in by_key)
-        exported = sum(k.exported for k in by_key)
-        oldest = min((k.oldest_waiting for k in by_key if k.oldest_waiting), default=None)
-        print(f"database: {db.path}")
-        print(f"sealed answers waiting for export: {waiting}", end="")
-        print(f" (oldest from {oldest})" if oldest else "")
-        for k in by_key:
-            print(f"  key {k.key_id}: {k.waiting} waiting, {k.exported} exported")
-        print(f"exported, kept for {policy.grace_days} days before deletion: {exported}")
-        print(f"unfinished flow runs: {await retention.unfinished_runs(db)}")
-        print(f"unused invitations: {await retention.unused_invitations(db)}")
-        due = await retention.due(db, policy, datetime.now(UTC).date())
-        print(
-            "retention would delete now: "
-            f"{due.exported_answers} exported answers, {due.unfinished_runs} unfinished runs, "
-            f"{due.unused_invitations} unused invitations"
-        )
-        for upcoming in await retention.next_deletions(db, policy):
-            print(f"next due: {upcoming.what} from {upcoming.day}")
-    finally:
-        await db.close()
-    return 0
 
 
 async def _retention(args: argparse.Namespace) -> int:

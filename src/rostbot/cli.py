@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
-from rostbot import __version__, analyst_cli, backup_cli
+from rostbot import __version__, analyst_cli
 from rostbot.config import (
     ConfigError,
     listen_address,
@@ -34,6 +34,7 @@ from rostbot.crypto.analyst_keys import (
 )
 from rostbot.crypto.key_files import KeyFormat
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
+from rostbot.health import cli as health_cli
 from rostbot.i18n import CatalogError
 from rostbot.log_hygiene import configure_logging
 from rostbot.meetings.cli import add_parsers as add_meeting_parsers
@@ -52,6 +53,7 @@ KNOWN_ERRORS: tuple[type[Exception], ...] = (
     MeetingError,
     ReportError,
     *analyst_cli.KNOWN_ERRORS,
+    *health_cli.KNOWN_ERRORS,
 )
 
 
@@ -188,7 +190,7 @@ def _parser() -> argparse.ArgumentParser:
         "--flows", type=Path, default=None, help="flow files, for titles (default: ./flows)"
     )
     analyst_cli.add_parsers(commands)
-    backup_cli.add_parsers(commands)
+    health_cli.add_parsers(commands)
     return parser
 
 
@@ -433,8 +435,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     handled = analyst_cli.dispatch(args)
-    if handled is None:
-        handled = backup_cli.dispatch(args)
     if handled is not None:
         return handled
     if args.command == "keygen":
@@ -447,6 +447,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _cmd_invite(args)
     if args.command in ("events", "coordinators"):
         return run_meeting_command(args)
+    if args.command in health_cli.COMMANDS:
+        return health_cli.run(args)
     if args.command == "run":
         return _cmd_run(args)
     if args.command == "sandbox":

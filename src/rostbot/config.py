@@ -68,6 +68,8 @@ class Settings:
     # the address the bot listens on behind the reverse proxy; '' and None: long polling.
     webhook_url: str = ""
     webhook_listen: tuple[str, int] | None = None
+    # The health endpoint's address (/healthz, /metrics: rostbot.health.server); None: off.
+    health_listen: tuple[str, int] | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -236,6 +238,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         send_rate=rate,
         webhook_url=webhook_url(env.get("ROSTBOT_WEBHOOK_URL", "")),
         webhook_listen=listen_address(env.get("ROSTBOT_WEBHOOK_LISTEN", "")),
+        health_listen=listen_address(env.get("ROSTBOT_HEALTH_LISTEN", ""), "ROSTBOT_HEALTH_LISTEN"),
     )
 
 

@@ -16,6 +16,7 @@ from rostbot.config import Settings
 from rostbot.core.flow_loader import load_flows
 from rostbot.crypto.analyst_keys import load_public_keys
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
+from rostbot.health.server import health_endpoint
 from rostbot.i18n import Translations
 from rostbot.journey.chat_log import Flusher
 from rostbot.journey.services import Services, utc_now
@@ -71,7 +72,7 @@ async def serve(
         # unreachable, token refused); closed here, asyncio has none to complain about.
         await app.bot.shutdown()
         raise
-    async with app:
+    async with app, health_endpoint(app, services):  # ROSTBOT_HEALTH_LISTEN; off by default
         await register_commands(app)
         # Polling or a webhook, started before the Application: a refused webhook then
         # stops the start with one line (a running Application could not be shut down).

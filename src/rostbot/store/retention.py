@@ -15,6 +15,10 @@ from datetime import date, timedelta
 
 from rostbot.store.database import Database, Transaction
 
+# Message numbers for /clear not written for this long are all past Telegram's 48 hours for
+# deleting: of no use any more.
+CHAT_MESSAGES_KEPT = timedelta(days=2)
+
 
 @dataclass(frozen=True)
 class RetentionPolicy:
@@ -64,11 +68,9 @@ async def apply(db: Database, policy: RetentionPolicy, today: date) -> Deletions
             await tx.execute(f"DELETE {_UNFINISHED}", (policy.keep_cutoff(today),)),
             await tx.execute(f"DELETE {_UNUSED}", (policy.keep_cutoff(today),)),
         )
-        # Message numbers not written for two days are all past Telegram's 48 hours for
-        # deleting: of no use to /clear any more.
         await tx.execute(
             "DELETE FROM chat_messages WHERE updated_at < ?",
-            ((today - timedelta(days=2)).isoformat(),),
+            ((today - CHAT_MESSAGES_KEPT).isoformat(),),
         )
     if done != Deletions(0, 0, 0):
         await db.drop_old_copies()

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from collections import Counter
 
 import aiohttp
 from telegram import Update
@@ -55,6 +57,9 @@ class AiohttpRequest(BaseRequest):
         self._read_timeout = read_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        # Calls that failed since the start, by kind ('refused', 'rate_limited', 'server',
+        # 'timeout', 'network'): rostbot.health.metrics shows them.
+        self.failures: Counter[str] = Counter()
 
     @property
     def read_timeout(self) -> float | None:
@@ -101,11 +106,21 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method, url, data=body, headers=headers, timeout=timeout
             ) as response:
+                if response.status >= 400:
+                    self.failures[_failure(response.status)] += 1
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's timeouts are TimeoutErrors (Python 3.11+)
+            self.failures["timeout"] += 1
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
+            self.failures["network"] += 1
             raise NetworkError(f"aiohttp.{type(exc).__name__}") from exc
+
+
+def _failure(status: int) -> str:
+    if status == 429:
+        return "rate_limited"
+    return "server" if status >= 500 else "refused"
 
 
 def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | None, Headers]:
@@ -142,6 +157,7 @@ class PollingRequest(AiohttpRequest):
     def __init__(self) -> None:
         super().__init__(pool_size=1)
         self.skipped = 0  # updates skipped since the start
+        self.answered_at: float | None = None  # time.monotonic() of the last good answer
         self._handed_up_to: int | None = None  # highest update id of the last answer
         self._asked_again = False
 
@@ -168,6 +184,7 @@ class PollingRequest(AiohttpRequest):
         updates = answer.get("result")
         if answer.get("ok") is not True or not isinstance(updates, list):
             return answer  # an error answer: python-telegram-bot raises its error
+        self.answered_at = time.monotonic()
         if self._asked_again:
             answer["result"] = updates = self._readable(updates)
         ids = [i for i in map(_update_id, updates) if i is not None]
