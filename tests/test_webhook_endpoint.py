@@ -192,6 +192,7 @@ async def test_a_streamed_body_over_the_limit_is_refused(served: Served) -> None
         (b"\xff\xfe{}", "application/json"),
         ("[1, 2]", "application/json"),
         ('"update"', "application/json"),
+        ("[" * 200_000 + "]" * 200_000, "application/json"),  # deeper than json can read
         (json.dumps(message(100_000_003)), "text/plain"),
         (json.dumps(message(100_000_003)), "application/x-www-form-urlencoded"),
     ],

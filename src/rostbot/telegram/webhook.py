@@ -90,7 +90,7 @@ class WebhookEndpoint:
             data = json.loads(await request.read())
         except web.HTTPRequestEntityTooLarge:
             return _answer(413)
-        except ValueError:  # not JSON, or not UTF-8
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
             return _answer(400)
         if not isinstance(data, dict):
             return _answer(400)
