@@ -117,3 +117,17 @@ async def test_the_record_in_swedish_follows_the_same_settings(
         assert f"- `{flow_id}`, så som det beskrivs för de svarande: " in record
     assert "tills det exporteras, sedan 9 dagar" in row(record, "sealed_answers")
     assert "oanvänd: 365 dagar efter att den skapades" in row(record, "invitations")
+
+
+async def test_the_record_in_danish_follows_the_same_settings(
+    analyst_key: tuple[Path, AnalystPrivateKey], tmp_path: Path
+) -> None:
+    env = {**env_for(analyst_key, tmp_path), "ROSTBOT_RETENTION_DAYS": "180"}
+    code, record, err = await rostbot("doctor", "--processing-record", "--lang", "da", env=env)
+    assert code == 0, err
+    assert record.startswith("# Fortegnelse over behandlingsaktiviteter: Testkommunen\n")
+    assert "- Databeskyttelsesrådgiver: dso@testkommunen.example" in record
+    for flow_id in flow_ids():
+        assert f"- `{flow_id}`, som det beskrives for dem, der svarer: " in record
+    assert "til det eksporteres, derefter 30 dage" in row(record, "sealed_answers")
+    assert "ubrugt: 180 dage efter oprettelsen" in row(record, "invitations")

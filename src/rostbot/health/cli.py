@@ -101,7 +101,7 @@ def add_parsers(commands: Any) -> None:
         "--lang",
         choices=list(LANGUAGES),
         default="en",
-        help="language of the record of processing: English or Swedish (default en)",
+        help="language of the record of processing: en, sv or da (default en)",
     )
     doctor.add_argument("--out", type=Path, help="write the record to this file, not stdout")
 

@@ -3,7 +3,7 @@
 Everything that differs between deployments comes from the settings, the flow files and the
 code: who is responsible, the purposes (one per flow), the keys answers are sealed to, and
 every retention period (from `rostbot.retention` and `rostbot.store.retention`, never typed
-in). The words, in English and Swedish, are in rostbot.health.processing_words; a table that
+in). The words, in English, Swedish and Danish, are in rostbot.health.processing_words; a table that
 a migration adds without a description there is listed as undescribed, so the record never
 silently leaves one out. The organisation checks the record and completes it.
 """
@@ -65,9 +65,14 @@ def _title(flow: Flow) -> str:
     return " / ".join(getattr(shown, lang) for lang in ("sv", "da") if getattr(shown, lang))
 
 
-def _purpose(flow: Flow) -> str:
-    lang = "sv" if flow.purpose.sv else "da"
-    return flow.purpose.get(lang)
+def _text_lang(lang: str, country: str) -> tuple[str, str]:
+    """The flow languages to quote, best first: the record's own, else the country's."""
+    first = lang if lang in ("sv", "da") else ("da" if country == "dk" else "sv")
+    return first, "da" if first == "sv" else "sv"
+
+
+def _purpose(flow: Flow, order: tuple[str, str]) -> str:
+    return next(str(getattr(flow.purpose, lang)) for lang in order if getattr(flow.purpose, lang))
 
 
 def render(
@@ -77,7 +82,7 @@ def render(
     today: str,
     lang: str = "en",
 ) -> str:
-    """The record as Markdown, in `lang` (en or sv)."""
+    """The record as Markdown, in `lang` (en, sv or da)."""
     words = WORDS[lang]
 
     def say(key: str, **values: object) -> str:
@@ -107,8 +112,8 @@ def render(
         say("rules", country=say(settings.country), authority=settings.authority),
         say(
             "legal_basis",
-            legal_basis=settings.legal_basis_sv
-            or settings.legal_basis_da
+            legal_basis=settings.legal_basis(_text_lang(lang, settings.country)[0])
+            or settings.legal_basis(_text_lang(lang, settings.country)[1])
             or say("legal_basis_default"),
         ),
         say("privacy_notice", privacy_url=settings.privacy_url or say("privacy_unset")),
@@ -129,7 +134,8 @@ def render(
             f"| {say('yes' if flow.ask_contact else 'no')} |"
         )
     out.append("")
-    out += [say("purpose", flow_id=f.id, purpose=_cell(_purpose(f))) for f in ordered]
+    order = _text_lang(lang, settings.country)
+    out += [say("purpose", flow_id=f.id, purpose=_cell(_purpose(f, order))) for f in ordered]
     if meetings:
         out.append(say("meetings"))
     out += [

@@ -1,4 +1,4 @@
-"""The words of the record of processing, in English and Swedish.
+"""The words of the record of processing, in English, Swedish and Danish.
 
 Templates take named values (`{organisation}`, `{grace}` ...) that rostbot.health.
 processing_record fills from the settings, the flows and the retention code; no figure is
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LANGUAGES = ("en", "sv")
+LANGUAGES = ("en", "sv", "da")
 
 
 @dataclass(frozen=True)
@@ -237,11 +237,120 @@ WORDS: dict[str, dict[str, str]] = {
             "analytikernas privata nycklar finns på botens server."
         ),
     },
+    "da": {
+        "title": "# Fortegnelse over behandlingsaktiviteter: {organisation}",
+        "made_by": (
+            "Lavet af `rostbot doctor --processing-record` {today} ud fra installationens "
+            "indstillinger og de {flow_count} flowfiler i `{flows_dir}`. Gennemgå den og "
+            "udfyld det, der er mærket _skal bekræftes_; lav den igen, når et flow eller en "
+            "indstilling ændres."
+        ),
+        "controller_heading": "## Dataansvarlig og kontakter",
+        "controller": "- Dataansvarlig: {organisation}",
+        "contact": "- Kontakt: {contact}",
+        "contact_unset": "{organisation} (ROSTBOT_CONTACT er ikke sat)",
+        "dpo": "- Databeskyttelsesrådgiver: {dpo}",
+        "dpo_unset": "via kontakten ovenfor (ROSTBOT_DPO er ikke sat)",
+        "rules": "- Regler, der gælder: {country}; tilsynsmyndighed: {authority}",
+        "se": "Sverige",
+        "dk": "Danmark",
+        "legal_basis": "- Retsgrundlag, som det beskrives for de registrerede: {legal_basis}",
+        "legal_basis_default": (
+            "opgave i samfundets interesse eller myndighedsudøvelse (databeskyttelses"
+            "forordningens artikel 6, stk. 1, litra e); for følsomme oplysninger artikel 9, "
+            "stk. 2, litra g eller h efter organisationens egne regler: _skal bekræftes_"
+        ),
+        "privacy_notice": "- Privatlivspolitik: {privacy_url}",
+        "privacy_unset": "ikke sat (ROSTBOT_PRIVACY_URL)",
+        "purposes_heading": "## Formål",
+        "purposes": (
+            "At lære af tidligere borgere, hvordan organisationens hjælp virkede, og gøre den "
+            "bedre. Det er frivilligt at deltage og påvirker aldrig nogens sag. Et formål "
+            "pr. flow:"
+        ),
+        "flow_columns": (
+            "| flow | navn | målgruppe | sprog | mindstealder | spørgsmål | "
+            "følsomme spørgsmål | spørger om senere kontakt |"
+        ),
+        "not_asked": "spørges ikke",
+        "yes": "ja",
+        "no": "nej",
+        "purpose": "- `{flow_id}`, som det beskrives for dem, der svarer: {purpose}",
+        "meetings": (
+            "- Møder: invitation til fokusgrupper og morgenmadsmøder for dem, der har sagt ja "
+            "til at blive kontaktet, booking, ventelister, påmindelser og spørgsmål bagefter."
+        ),
+        "subjects_heading": "## Kategorier af registrerede",
+        "subjects_clients": (
+            "- Tidligere borgere i målgrupperne ovenfor, som åbner et invitationslink og "
+            "bekræfter flowets mindstealder."
+        ),
+        "subjects_staff": "- Medarbejdere, der koordinerer møder (koordinatorer).",
+        "stored_heading": "## Hvad der gemmes, hvordan og hvor længe",
+        "stored": (
+            "I én SQLite-database på bottens server: `{db_path}`. Svarene forsegles med "
+            "analytikernes offentlige nøgle(r) ({keys}); kun analytikernes private nøgle, "
+            "som ikke er på bottens server, åbner dem. Telegrams bruger-id gemmes kun som "
+            "nøglebaserede pseudonymer; serverhemmeligheden (`{secret_file}`) er nøglen til "
+            "dem og krypterer det, som tabellen nedenfor angiver som krypteret."
+        ),
+        "keys_unreadable": "_kunne ikke læses: {reason}_",
+        "table_columns": "| tabel | indeholder | gemmes som | opbevares |",
+        "not_described": "_ikke beskrevet: skal bekræftes_",
+        "retention": (
+            "Sletningen kører i botten hver dag: eksporterede svar efter {grace} dage "
+            "(ROSTBOT_EXPORT_GRACE_DAYS), ufærdige flows og ubrugte invitationer efter "
+            "{keep} dage (ROSTBOT_RETENTION_DAYS), beskednumre til at rydde chatten efter "
+            "{chat_days} dage. Samtykketeksten siger, at svarene gemmes i {told_days} dage "
+            "(ROSTBOT_RETENTION_DAYS): analytikerne sletter deres eksporter inden da."
+        ),
+        "readers_heading": "## Hvem kan læse hvad",
+        "readers_host": (
+            "- Bottens server (og den, der driver den): pseudonymer, samtykker, datoer, "
+            "mødebookinger; med serverhemmeligheden også de krypterede chatadresser, navne "
+            "valgt til møder og linjer om behov. Aldrig et svar: svarene er forseglede."
+        ),
+        "readers_analysts": (
+            "- Analytikerne, med deres private nøgle på deres egen computer: de forseglede "
+            "svar (`rostbot export`), pseudonymiseret pr. besvarelse; filerne, der må "
+            "offentliggøres, skjuler små grupper."
+        ),
+        "readers_coordinators": (
+            "- Koordinatorer: i chatten, bookingerne til deres møder (valgte navne, behov)."
+        ),
+        "recipients_heading": "## Modtagere og overførsler",
+        "recipients_telegram": (
+            "- Telegram (Telegram Messenger Inc. med koncern) formidler chatten og kan læse "
+            "den, hvilket de registrerede får at vide i samtykketeksten; chatten bliver på "
+            "personens telefon, til den slettes. Telegrams servere kan ligge uden for "
+            "EU/EØS: _skal bekræftes med organisationens vurdering af overførslen_."
+        ),
+        "recipients_api": "- Bot-API'et, som botten taler med: {bot_api}.",
+        "recipients_none": (
+            "- Ingen andre modtagere: analytikerne er organisationens egne medarbejdere; "
+            "botten sender ikke noget andre steder hen."
+        ),
+        "security_heading": "## Sikkerhedsforanstaltninger",
+        "security_sealing": (
+            "- Svarene forsegles med HPKE (X25519, HKDF-SHA256, ChaCha20-Poly1305), før de "
+            "skrives; se docs/record-format.md."
+        ),
+        "security_at_rest": (
+            "- Chatadresser, flows' tilstand og beskednumre krypteres i hvile med nøgler "
+            "afledt af serverhemmeligheden."
+        ),
+        "security_logs": "- Logfilerne indeholder ingen svar, Telegram-id, navne eller token.",
+        "security_doctor": (
+            "- `rostbot doctor` kontrollerer installationen, blandt andet at ingen af "
+            "analytikernes private nøgler er på bottens server."
+        ),
+    },
 }
 
 _PSEUDONYM = {
     "en": "pseudonym (keyed hash of the Telegram user id with the server secret)",
     "sv": "pseudonym (nyckelbaserad hash av Telegram-id med serverhemligheten)",
+    "da": "pseudonym (nøglebaseret hash af Telegram-id med serverhemmeligheden)",
 }
 
 TABLES: dict[str, dict[str, TableRecord]] = {
@@ -415,6 +524,98 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "chatten (/rensa, /ryd, /clear)",
             "krypterade med serverhemligheten",
             "{chat_days} dagar (Telegram låter en bot radera meddelanden i {deletable} timmar)",
+        ),
+    },
+    "da": {
+        "schema_migrations": TableRecord(
+            "hvilke ændringer af databasen der er lavet",
+            "i klartekst (ingen person)",
+            "så længe databasen findes",
+        ),
+        "invitations": TableRecord(
+            "én række pr. invitationsbrev: flow, enhed, leverandør, runde, dag oprettet og "
+            "dag brugt",
+            "koden kun som SHA-256-hash; ingen person",
+            "ubrugt: {keep} dage efter oprettelsen; brugt: til personen sletter sine oplysninger",
+        ),
+        "respondents": TableRecord(
+            f"én række pr. person, der er begyndt: {_PSEUDONYM['da']}, sprog, dag for start "
+            "og tilbagetrækning, og chatadressen for dem, der har sagt ja til at blive "
+            "kontaktet",
+            "chatadressen krypteret med serverhemmeligheden; resten i klartekst",
+            "til personen sletter sine oplysninger i chatten; chatadressen til personen "
+            "trækker sit samtykke tilbage",
+        ),
+        "consents": TableRecord(
+            "hvert samtykke: pseudonym, slags (deltage, blive kontaktet), flow og version, "
+            "hash af teksten, der blev godkendt, sprog, valg (f.eks. bekræftet alder), "
+            "hvornår det blev givet og trukket tilbage",
+            "i klartekst (intet svar, intet navn)",
+            "til personen sletter sine oplysninger (gemmes som bevis for samtykket)",
+        ),
+        "declines": TableRecord(
+            "pseudonym og flow for den, der har sagt nej tak, så botten ikke spørger igen",
+            "i klartekst",
+            "til personen sletter sine oplysninger",
+        ),
+        "runs": TableRecord(
+            "én række pr. flow, en person er begyndt på: pseudonym, flow, status, hvor personen er",
+            "tilstanden (hvor personen er, og de tidligere svar, som et senere spørgsmåls "
+            "betingelse læser) krypteret med serverhemmeligheden",
+            "ufærdigt: {keep} dage efter seneste ændring; færdigt: til personen sletter "
+            "sine oplysninger",
+        ),
+        "sealed_answers": TableRecord(
+            "hvert svar: tilfældigt besvarelses-id, spørgsmåls-id, flow, nøglen, det er "
+            "forseglet med",
+            "forseglet med HPKE til analytikernes offentlige nøgle: bottens server kan ikke "
+            "læse det",
+            "til det eksporteres, derefter {grace} dage; et svar, der ikke er eksporteret, "
+            "slettes, når personen sletter sine oplysninger",
+        ),
+        "handled_updates": TableRecord(
+            "Telegrams opdateringsnumre, der allerede er behandlet, med dag",
+            "i klartekst (ingen person)",
+            "slettes ikke automatisk (ingen personoplysninger)",
+        ),
+        "coordinators": TableRecord(
+            "medarbejdere, der har indløst en koordinatorkode: pseudonym og dag",
+            "i klartekst",
+            "til de fjernes med `rostbot coordinators`",
+        ),
+        "coordinator_codes": TableRecord(
+            "engangskoder til koordinatorer",
+            "kun SHA-256-hashes",
+            "til de indløses eller trækkes tilbage",
+        ),
+        "series": TableRecord(
+            "hvordan en serie møder blev planlagt",
+            "i klartekst (ingen person)",
+            "slettes ikke automatisk",
+        ),
+        "events": TableRecord(
+            "møder: slags, titler, sted, tider, antal pladser, hvem der leder (medarbejdere)",
+            "i klartekst (ingen deltager)",
+            "slettes ikke automatisk",
+        ),
+        "bookings": TableRecord(
+            "hvem der har booket eller venter på et møde: pseudonym, status, plads i køen, "
+            "fremmøde, et navn personen har valgt, en linje om tilgængelighed eller kost",
+            "det valgte navn og linjen om behov krypteret med serverhemmeligheden",
+            "linjen om behov til mødet er slut; resten til personen sletter sine oplysninger",
+        ),
+        "outbox": TableRecord(
+            "beskeder, som botten sender af sig selv (invitationer, meddelelser, "
+            "påmindelser): pseudonym, møde, slags, tidspunkt, status",
+            "i klartekst (ingen tekst: beskeden skrives, når den sendes)",
+            "ventende til de sendes, eller personen trækker sit samtykke tilbage; alle til "
+            "personen sletter sine oplysninger",
+        ),
+        "chat_messages": TableRecord(
+            "numrene på beskederne i en persons chat med botten, så chatten kan ryddes "
+            "(/rensa, /ryd, /clear)",
+            "krypteret med serverhemmeligheden",
+            "{chat_days} dage (Telegram lader en bot slette beskeder i {deletable} timer)",
         ),
     },
 }
