@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
-from rostbot import __version__, analyst_cli
+from rostbot import __version__, analyst_cli, backup_cli
 from rostbot.config import (
     ConfigError,
     listen_address,
@@ -191,6 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyst_cli.add_parsers(commands)
     health_cli.add_parsers(commands)
+    backup_cli.add_parsers(commands)
     return parser
 
 
@@ -435,6 +436,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     handled = analyst_cli.dispatch(args)
+    if handled is None:
+        handled = backup_cli.dispatch(args)
     if handled is not None:
         return handled
     if args.command == "keygen":

@@ -45,6 +45,22 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def newest_schema_version() -> int:
+    """The newest migration this rostbot ships: the schema it brings a database to."""
+    return max((number for number, _, _ in _migrations()), default=0)
+
+
+class NewerSchema(StoreError):
+    """The database was made or upgraded by a newer rostbot; it is neither read nor written."""
+
+    def __init__(self, path: Path, found: int) -> None:
+        super().__init__(
+            f"{path} has database schema {found}, newer than this rostbot knows "
+            f"({newest_schema_version()}): it was made or upgraded by a newer rostbot; run "
+            "that version, or restore a backup made before the upgrade"
+        )
+
+
 class Database:
     """An open rostbot database."""
 
@@ -80,6 +96,10 @@ class Database:
             await connection.close()
             await _worker_stopped(connection)
             raise StoreError(f"cannot prepare database {path}: {_describe(exc)}") from None
+        except BaseException:
+            await connection.close()
+            await _worker_stopped(connection)
+            raise
         return database
 
     async def close(self) -> None:
@@ -91,6 +111,10 @@ class Database:
         )
         async with self._connection.execute("SELECT number FROM schema_migrations") as cursor:
             done = {row[0] for row in await cursor.fetchall()}
+        if done:  # an existing database: never touch a newer one, keep a copy before upgrading
+            from rostbot.store.upgrade import before_upgrade  # it imports this module
+
+            await before_upgrade(self.path, done, [number for number, _, _ in _migrations()])
         for number, name, sql in _migrations():
             if number in done:
                 continue

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from rostbot.store.database import StoreError
+from rostbot.store.database import NewerSchema, StoreError, newest_schema_version
 
 BATCH = 5000  # records per batch: a few MB in memory, one state commit each
 
@@ -58,6 +58,17 @@ class ExportQueue:
             self._connection.close()
             raise StoreError(f"{path} is not a rostbot database (no sealed_answers table)")
         self.path = path
+        self._refuse_newer()
+
+    def _refuse_newer(self) -> None:
+        """A database a newer rostbot migrated is not read: its records may differ."""
+        try:
+            row = self._connection.execute("SELECT max(number) FROM schema_migrations").fetchone()
+        except sqlite3.Error:
+            return  # a file from before numbered migrations: nothing newer about it
+        if row is not None and row[0] is not None and int(row[0]) > newest_schema_version():
+            self._connection.close()
+            raise NewerSchema(self.path, int(row[0]))
 
     def close(self) -> None:
         self._connection.close()
