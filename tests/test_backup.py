@@ -129,6 +129,18 @@ async def test_a_backup_of_no_database_is_one_line_and_creates_none(tmp_path: Pa
     assert names_in(tmp_path) == []
 
 
+async def test_a_backup_into_a_missing_folder_is_one_line(
+    settings: Settings, tmp_path: Path
+) -> None:
+    database = await some_answers(settings)
+    out = tmp_path / "no-such-folder" / "copy.sqlite3"
+
+    status, stdout, stderr = await rostbot("backup", "--out", str(out), "--db", str(database))
+
+    assert (status, stdout) == (2, "")
+    assert stderr.splitlines() == [f"rostbot: cannot write {out}: there is no folder {out.parent}"]
+
+
 async def answer_until(
     api: SandboxBotApi, codes: list[str], stop: asyncio.Event, answered: list[int]
 ) -> None:

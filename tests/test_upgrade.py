@@ -9,11 +9,13 @@ has migrated is refused by every command, one line and status 2, and left as it 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
 import shutil
 import sqlite3
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -280,6 +282,55 @@ async def test_a_database_from_a_newer_rostbot_is_refused_by_every_command_and_l
     assert pre_upgrade_copies(database.parent) == []
     assert not (tmp_path / "copy.sqlite3").exists()
     assert not (tmp_path / "other" / "rostbot.sqlite3").exists()
+
+
+HOLD_THE_LOCK = """
+import sys
+from pathlib import Path
+from rostbot.store.run_lock import running_alone
+with running_alone(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def migrations_and_answers(database: Path) -> tuple[list[Any], list[Any]]:
+    with sqlite3.connect(database) as connection:
+        done = connection.execute("SELECT * FROM schema_migrations ORDER BY number").fetchall()
+        held = connection.execute("SELECT * FROM sealed_answers ORDER BY rowid").fetchall()
+    connection.close()
+    return done, held
+
+
+async def test_a_database_is_not_upgraded_while_a_bot_of_another_version_runs_on_it(
+    tmp_path: Path,
+) -> None:
+    database = first_release_copy(tmp_path)
+    before = migrations_and_answers(database)
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        HOLD_THE_LOCK,
+        str(database),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert bot.stdin is not None and bot.stdout is not None
+    try:
+        assert await asyncio.wait_for(bot.stdout.readline(), TIMEOUT) == b"held\n"
+
+        status, stdout, stderr = await rostbot("retention", "--db", str(database))
+
+        assert (status, stdout) == (2, "")
+        assert stderr.splitlines() == [
+            f"rostbot: cannot upgrade {database} from schema 1 to {newest_schema_version()} "
+            f"while a rostbot is running on it (pid {bot.pid}); stop it, then start this version"
+        ]
+    finally:
+        bot.stdin.close()
+        await asyncio.wait_for(bot.wait(), TIMEOUT)
+    assert migrations_and_answers(database) == before
+    assert pre_upgrade_copies(tmp_path) == []
 
 
 @pytest.mark.parametrize("fresh", [True, False])
