@@ -18,7 +18,7 @@ from rostbot.store.database import Database, StoreError
 
 def known_schema() -> int:
     """The newest migration this rostbot has: the schema `rostbot run` brings a database to."""
-    return max((number for number, _, _ in database._migrations()), default=0)
+    return database.newest_schema_version()
 
 
 async def open_read_only(path: Path) -> Database:
