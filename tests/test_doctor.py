@@ -261,3 +261,33 @@ def test_the_log_file_check_names_a_missing_folder(tmp_path: Path) -> None:
     assert check_log_file({"ROSTBOT_LOG_FILE": str(missing)})[0].level == "fix"
     fine = tmp_path / "rostbot.log"
     assert check_log_file({"ROSTBOT_LOG_FILE": str(fine)})[0].level == "ok"
+
+
+async def test_a_webhook_telegram_cannot_deliver_to_must_be_fixed(
+    deployment: dict[str, str],
+) -> None:
+    webhook = {
+        **deployment,
+        "ROSTBOT_WEBHOOK_URL": "https://bot.kommun.example:8080/rostbot/updates",
+        "ROSTBOT_WEBHOOK_LISTEN": "127.0.0.1:8443",
+        "ROSTBOT_HEALTH_LISTEN": "127.0.0.1:8443",
+    }
+    result = await doctor("--offline", env=webhook)
+    assert result.code == 1
+    assert result.fixes() == [
+        "fix: ROSTBOT_HEALTH_LISTEN and ROSTBOT_WEBHOOK_LISTEN are the same address",
+        "fix: Telegram delivers webhooks only over https to ports 443, 80, 88 or 8443, "
+        "not to https://bot.kommun.example:8080",
+    ]
+
+    fine = {
+        **webhook,
+        "ROSTBOT_WEBHOOK_URL": "https://bot.kommun.example/rostbot/updates",
+        "ROSTBOT_HEALTH_LISTEN": "127.0.0.1:9310",
+    }
+    result = await doctor("--offline", env=fine)
+    assert result.code == 0, result.out
+    assert (
+        "ok: updates by webhook at https://bot.kommun.example/rostbot/updates, "
+        "taken on 127.0.0.1:8443"
+    ) in result.lines

@@ -17,11 +17,18 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import aiohttp
 
 from rostbot import credentials
-from rostbot.config import TOKEN_PATTERN, ConfigError, Settings, settings_from_env
+from rostbot.config import (
+    TELEGRAM_API_URL,
+    TOKEN_PATTERN,
+    ConfigError,
+    Settings,
+    settings_from_env,
+)
 from rostbot.core.flow_loader import check_flows, load_flows
 from rostbot.crypto.analyst_keys import KeyFileError, load_public_keys
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
@@ -34,6 +41,7 @@ Level = Literal["ok", "warning", "fix"]
 DEFAULT_MIN_FREE = 1024**3  # 1 GiB
 BOT_API_TIMEOUT = 10.0  # seconds for getMe
 MAX_CLOCK_SKEW = timedelta(minutes=2)
+TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ports Telegram delivers webhooks to
 # A clock before this day is wrong for sure (a board without a real-time clock starts in 1970).
 EARLIEST_PLAUSIBLE = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -89,6 +97,7 @@ def run_doctor(
             note([_ok("Bot API: not called (--offline)")])
         else:
             note(asyncio.run(check_bot_api(settings, token, env)))
+        note(check_receiving(settings))
         note(check_clock(settings))
         note(asyncio.run(check_database(settings)))
         note(check_disk(settings.db_path, DEFAULT_MIN_FREE if min_free is None else min_free))
@@ -192,6 +201,36 @@ def _clock_against(date_header: str | None, where: str) -> list[Finding]:
             )
         ]
     return [_ok("system clock agrees with the Bot API's (within 2 minutes)")]
+
+
+def check_receiving(settings: Settings) -> list[Finding]:
+    """Polling, or a webhook Telegram can deliver to; the health endpoint on its own port."""
+    found = []
+    if settings.health_listen is not None and settings.health_listen == settings.webhook_listen:
+        found.append(_fix("ROSTBOT_HEALTH_LISTEN and ROSTBOT_WEBHOOK_LISTEN are the same address"))
+    found.append(_webhook(settings))
+    return found
+
+
+def _webhook(settings: Settings) -> Finding:
+    if not settings.webhook_url and settings.webhook_listen is None:
+        return _ok("updates by long polling (getUpdates)")
+    if not settings.webhook_url or settings.webhook_listen is None:
+        return _fix(
+            "webhook mode needs both ROSTBOT_WEBHOOK_URL and ROSTBOT_WEBHOOK_LISTEN "
+            "(or --webhook and --listen)"
+        )
+    url = urlsplit(settings.webhook_url)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    if settings.bot_api_url == TELEGRAM_API_URL and (
+        url.scheme != "https" or port not in TELEGRAM_WEBHOOK_PORTS
+    ):
+        return _fix(
+            "Telegram delivers webhooks only over https to ports 443, 80, 88 or 8443, "
+            f"not to {url.scheme}://{url.hostname}:{port}"
+        )
+    host, listen_port = settings.webhook_listen
+    return _ok(f"updates by webhook at {settings.webhook_url}, taken on {host}:{listen_port}")
 
 
 # -------------------------------------------------------------------- host and files
