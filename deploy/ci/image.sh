@@ -36,6 +36,7 @@ cleanup() {
     rm -rf "$store"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM  # and so through cleanup
 
 # ---------------------------------------------------------------------- the storage driver
 driver=""
