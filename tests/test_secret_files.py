@@ -202,6 +202,8 @@ def test_the_log_hides_a_token_read_from_a_file(tmp_path: Path) -> None:
     path = private_file(tmp_path / "token", TOKEN + "\n")
     assert token_for_log_scrubbing({"ROSTBOT_TOKEN_FILE": str(path)}) == TOKEN
     assert token_for_log_scrubbing({"ROSTBOT_TOKEN_FILE": str(tmp_path / "none")}) == ""
+    os.mkfifo(tmp_path / "fifo")  # never waited on, even before any command reads the token
+    assert token_for_log_scrubbing({"ROSTBOT_TOKEN_FILE": str(tmp_path / "fifo")}) == ""
 
 
 # ----------------------------------------------------------------- rostbot run, for real

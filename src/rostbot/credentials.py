@@ -61,8 +61,9 @@ def secret_file(env: Mapping[str, str]) -> Path | None:
     return Path(named) if named else credential(env, SECRET_CREDENTIAL)
 
 
-def read_token_file(path: Path) -> str:
-    """The token in `path`: one line, one trailing newline dropped; warn on loose permissions."""
+def _read_token_bytes(path: Path) -> tuple[bytes, int]:
+    """The first bytes of the regular file `path` (one more than a token file may hold), and
+    its mode."""
     try:
         # O_NONBLOCK: a FIFO in the file's place is refused below instead of waiting forever.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -70,9 +71,14 @@ def read_token_file(path: Path) -> str:
             mode = os.fstat(handle.fileno()).st_mode
             if not stat.S_ISREG(mode):
                 raise CredentialError(f"token file {path} is not a file")
-            data = handle.read(MAX_TOKEN_FILE_BYTES + 1)
+            return handle.read(MAX_TOKEN_FILE_BYTES + 1), mode
     except OSError as exc:
         raise CredentialError(f"cannot read token file {path}: {exc.strerror}") from None
+
+
+def read_token_file(path: Path) -> str:
+    """The token in `path`: one line, one trailing newline dropped; warn on loose permissions."""
+    data, mode = _read_token_bytes(path)
     if len(data) > MAX_TOKEN_FILE_BYTES:
         raise CredentialError(f"token file {path} is too large to hold a bot token")
     try:
@@ -103,7 +109,7 @@ def token_for_log_scrubbing(env: Mapping[str, str]) -> str:
         path = token_file(env)
         if path is None:
             return env.get("ROSTBOT_TOKEN", "").strip()
-        data = path.read_bytes()[:MAX_TOKEN_FILE_BYTES]
-    except (CredentialError, OSError):
+        data, _ = _read_token_bytes(path)
+    except CredentialError:
         return ""
     return data.decode("ascii", "replace").strip()
