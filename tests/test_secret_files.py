@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from rostbot.config import ConfigError, Settings, require_run_settings, settings_from_env
-from rostbot.credentials import token_for_log_scrubbing
+from rostbot.credentials import token_for_log_scrubbing, token_source
 from rostbot.sandbox.bot_process import BotProcess, run_env
 from rostbot.sandbox.botapi import SandboxBotApi
 from system_tools import need
@@ -279,3 +279,16 @@ async def test_rostbot_run_takes_both_secrets_from_systemd_credentials(
     settings.secret_file.unlink()  # only the credential is left
     env = sandbox_run_env(settings, api, CREDENTIALS_DIRECTORY=str(directory))
     assert "Testkommunen" in await first_answer(api, env, tmp_path / "bot.log")
+
+
+def test_a_refused_token_is_named_by_where_it_came_from(tmp_path: Path) -> None:
+    named = private_file(tmp_path / "named.token", TOKEN + "\n")
+    credentials = tmp_path / "credentials"
+    private_file(credentials / "token", TOKEN + "\n")
+    assert token_source({"ROSTBOT_TOKEN": TOKEN}) == "ROSTBOT_TOKEN"
+    assert token_source({"ROSTBOT_TOKEN_FILE": str(named)}) == (
+        f"the token in ROSTBOT_TOKEN_FILE ({named})"
+    )
+    assert token_source({"CREDENTIALS_DIRECTORY": str(credentials)}) == (
+        f"the token in the credential token ({credentials / 'token'})"
+    )

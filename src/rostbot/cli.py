@@ -365,6 +365,7 @@ def _cmd_invite(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, NetworkError
 
+    from rostbot.credentials import token_source
     from rostbot.runtime import open_services, serve
     from rostbot.store.run_lock import running_alone
 
@@ -388,7 +389,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         with running_alone(settings.db_path):  # one bot per database, until this process ends
             asyncio.run(main())
     except InvalidToken:
-        raise ConfigError("the Bot API refused ROSTBOT_TOKEN") from None
+        raise ConfigError(f"the Bot API refused {token_source(os.environ)}") from None
     except NetworkError as exc:
         raise ConfigError(
             f"cannot reach the Bot API at {settings.bot_api_url} ({type(exc).__name__})"

@@ -55,6 +55,19 @@ def token_file(env: Mapping[str, str]) -> Path | None:
     return credential(env, TOKEN_CREDENTIAL)
 
 
+def token_source(env: Mapping[str, str]) -> str:
+    """Where the token was taken from, for an operator's message (never the token)."""
+    try:
+        path = token_file(env)
+    except CredentialError:
+        return "ROSTBOT_TOKEN"
+    if path is None:
+        return "ROSTBOT_TOKEN"
+    if env.get("ROSTBOT_TOKEN_FILE", "").strip():
+        return f"the token in ROSTBOT_TOKEN_FILE ({path})"
+    return f"the token in the credential {TOKEN_CREDENTIAL} ({path})"
+
+
 def secret_file(env: Mapping[str, str]) -> Path | None:
     """ROSTBOT_SECRET_FILE, else the credential `server.secret`, else None."""
     named = env.get("ROSTBOT_SECRET_FILE", "").strip()

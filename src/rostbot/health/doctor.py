@@ -168,7 +168,8 @@ async def check_bot_api(
         # the type only: aiohttp's messages hold the URL, and the URL holds the token
         return [_fix(f"cannot reach the Bot API at {where} ({type(exc).__name__})")]
     if status in (401, 403, 404):
-        return [_fix(f"the Bot API at {where} refused ROSTBOT_TOKEN (HTTP {status})")]
+        refused = credentials.token_source(env)
+        return [_fix(f"the Bot API at {where} refused {refused} (HTTP {status})")]
     result = body.get("result") if isinstance(body, dict) and body.get("ok") else None
     if status != 200 or not isinstance(result, dict):
         return [_fix(f"the Bot API at {where} answered getMe with HTTP {status}")]
