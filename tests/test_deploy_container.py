@@ -101,8 +101,13 @@ def test_the_catalogs_and_flows_are_in_the_image(commands: tuple[dockerfile.Comm
     stage = final_stage(commands)
     copied = {c.value[0]: c.value[1] for c in named(stage, "COPY") if not c.flags}
     settings = env(stage)
-    assert copied["locales"] == settings["ROSTBOT_LOCALES"]
     assert copied["flows"] == settings["ROSTBOT_FLOWS"]
+    # the catalogs are built into the package: src/rostbot/locales links to ../../locales,
+    # so the build stage has them beside src, and no setting points elsewhere
+    built = {c.value[0]: c.value[1] for c in named(list(commands), "COPY") if not c.flags}
+    assert built["locales"] == "/build/rostbot/locales"
+    assert built["src"] == "/build/rostbot/src"
+    assert "ROSTBOT_LOCALES" not in settings
 
 
 def test_the_build_context_holds_what_it_copies(commands: tuple[dockerfile.Command, ...]) -> None:

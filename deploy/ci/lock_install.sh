@@ -21,4 +21,12 @@ started=$SECONDS
 "$work/venv/bin/pip" install --quiet --no-deps --no-build-isolation "$work/src"
 "$work/venv/bin/pip" check
 version="$("$work/venv/bin/rostbot" --version)"
+# The Swedish and Danish catalogs come with the package, found without ROSTBOT_LOCALES.
+(cd "$work" && env -u ROSTBOT_LOCALES "$work/venv/bin/python" -c '
+from rostbot.i18n import Translations, locales_dir
+where = locales_dir()
+assert "site-packages" in str(where), where
+Translations.load(where)
+print("lock install: catalogs in", where)
+')
 echo "lock install: $version from requirements.lock with --require-hashes in $((SECONDS - started)) s"

@@ -28,11 +28,12 @@ class CatalogError(Exception):
 
 
 def locales_dir() -> Path:
-    """Where the catalogs live: `ROSTBOT_LOCALES`, else the checkout's `locales/`."""
+    """Where the catalogs live: `ROSTBOT_LOCALES`, else the package's `locales/` (in a
+    checkout a link to the repository's `locales/`; in an installed wheel, a copy)."""
     override = os.environ.get("ROSTBOT_LOCALES")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "locales"
+    return Path(__file__).resolve().parent / "locales"
 
 
 PluralRule = Callable[[int], int]
