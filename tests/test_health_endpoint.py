@@ -157,3 +157,31 @@ async def test_a_bad_or_taken_health_address_stops_the_start_with_one_line(
     assert (code, out) == (2, "")
     assert err.startswith(f"rostbot: cannot listen on ROSTBOT_HEALTH_LISTEN 127.0.0.1:{port}: ")
     assert err.count("\n") == 1
+
+
+async def test_a_bot_taking_updates_by_webhook_is_healthy_and_counts_them(
+    api: SandboxBotApi, settings: Settings
+) -> None:
+    health = hook = free_port()
+    while hook == health:
+        hook = free_port()
+    by_webhook = replace(
+        settings,
+        send_rate=0,
+        health_listen=("127.0.0.1", health),
+        webhook_url=f"http://127.0.0.1:{hook}/rostbot/updates",
+        webhook_listen=("127.0.0.1", hook),
+    )
+    base = f"http://127.0.0.1:{health}"
+    async with running_bot(api, by_webhook):
+        await api.webhooks.wait_until_set(timeout=TIMEOUT)
+        assert await until_status(f"{base}/healthz", 200) == "ok\n"  # no getUpdates to wait for
+        person = api.user(first_name="Astrid", language_code="sv")
+        mark = person.mark()
+        await person.send_command("/start")
+        await person.wait_for_message(after=mark, timeout=TIMEOUT)
+        assert api.webhooks.deliveries >= 1
+        status, text, _ = await get(f"{base}/metrics")
+        assert status == 200
+        assert samples(text)["rostbot_updates_total"] >= 1
+        assert await until_status(f"{base}/healthz", 200) == "ok\n"
