@@ -36,6 +36,7 @@ from rostbot.crypto.key_files import KeyFormat
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
 from rostbot.health import cli as health_cli
 from rostbot.i18n import CatalogError
+from rostbot.letters import cli as letters_cli
 from rostbot.log_hygiene import configure_logging
 from rostbot.meetings.cli import add_parsers as add_meeting_parsers
 from rostbot.meetings.cli import run as run_meeting_command
@@ -54,6 +55,7 @@ KNOWN_ERRORS: tuple[type[Exception], ...] = (
     ReportError,
     *analyst_cli.KNOWN_ERRORS,
     *health_cli.KNOWN_ERRORS,
+    *letters_cli.KNOWN_ERRORS,
 )
 
 
@@ -173,6 +175,7 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--bot", help="the bot's username (default: ROSTBOT_BOT_USERNAME)")
     invite.add_argument("--out", type=Path, help="also write the links to this file")
     add_meeting_parsers(commands, OneLineParser)
+    letters_cli.add_parsers(commands)
 
     report = commands.add_parser(
         "report", help="make the seminar report (one HTML file) from an export folder"
@@ -453,6 +456,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_meeting_command(args)
     if args.command in health_cli.COMMANDS:
         return health_cli.run(args)
+    if args.command in letters_cli.COMMANDS:
+        return letters_cli.run(args)
     if args.command == "run":
         return _cmd_run(args)
     if args.command == "sandbox":

@@ -55,3 +55,14 @@ async def mark_used(tx: Transaction, code_hash: str, today: str) -> bool:
 async def count_unused(db: Database) -> int:
     row = await db.fetch_one("SELECT count(*) AS n FROM invitations WHERE used_on IS NULL")
     return int(row["n"]) if row else 0
+
+
+async def remove_unused(db: Database, code_hashes: list[str]) -> int:
+    """Delete these invitations where no one has used them yet; return how many went."""
+    removed = 0
+    async with db.transaction() as tx:
+        for code_hash in code_hashes:
+            removed += await tx.execute(
+                "DELETE FROM invitations WHERE code_hash = ? AND used_on IS NULL", (code_hash,)
+            )
+    return removed
