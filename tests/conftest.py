@@ -110,7 +110,14 @@ class RunningBot:
         await self.start()
 
     async def invite(
-        self, flow_id: str, unit: str = "unit-a", provider: str | None = None, count: int = 1
+        self,
+        flow_id: str,
+        unit: str = "unit-a",
+        provider: str | None = None,
+        count: int = 1,
+        *,
+        cohort: str | None = None,
+        wave: str | None = None,
     ) -> list[str]:
         """Invitation codes, made as `rostbot invite` makes them."""
         links = await make_invitations(
@@ -120,6 +127,8 @@ class RunningBot:
             unit=unit,
             provider=provider,
             count=count,
+            cohort=cohort,
+            wave=wave,
         )
         return [link.split("?start=")[1] for link in links]
 

@@ -158,6 +158,8 @@ class Answer:
     provider: str | None = None
     lang: str = "sv"
     flow_version: int = 1
+    cohort: str | None = None  # neither is in the record when both are None, as in
+    wave: str | None = None  # records sealed before cohorts and waves
 
 
 async def seal_answers(
@@ -187,6 +189,8 @@ async def seal_answers(
                     "lang": a.lang,
                     "month": a.month,
                 }
+                if a.cohort is not None or a.wave is not None:
+                    payload |= {"cohort": a.cohort, "wave": a.wave}
                 context = SealContext(
                     record_id, response_id, a.flow_id, a.flow_version, a.question_id
                 )

@@ -171,6 +171,8 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--flow", required=True)
     invite.add_argument("--unit", required=True)
     invite.add_argument("--provider")
+    invite.add_argument("--cohort", help="who is invited again each year, e.g. foster-2y")
+    invite.add_argument("--wave", help="which round of the cohort, e.g. 2027 or 2027-spring")
     invite.add_argument("--count", type=int, default=1)
     invite.add_argument("--bot", help="the bot's username (default: ROSTBOT_BOT_USERNAME)")
     invite.add_argument("--out", type=Path, help="also write the links to this file")
@@ -354,6 +356,8 @@ def _cmd_invite(args: argparse.Namespace) -> int:
             unit=args.unit,
             provider=args.provider,
             count=args.count,
+            cohort=args.cohort,
+            wave=args.wave,
         )
     )
     if args.out:

@@ -28,14 +28,14 @@ async def make_invitations(
     unit: str,
     provider: str | None,
     count: int,
+    cohort: str | None = None,
+    wave: str | None = None,
 ) -> list[str]:
     """Create `count` single-use codes for a flow and unit; return their deep links."""
     bot = bot.removeprefix("@")
     if not BOT_PATTERN.fullmatch(bot):
         raise ConfigError(f"{bot!r} is not a Telegram bot username")
-    for name, value in (("unit", unit), ("provider", provider)):
-        if value is not None and not unit_names.is_unit_name(value):
-            raise ConfigError(f"--{name} must be {unit_names.RULE}")
+    check_names(unit=unit, provider=provider, cohort=cohort, wave=wave)
     flows = load_flows(settings.flows_dir)
     if flow_id not in flows:
         raise ConfigError(
@@ -43,19 +43,46 @@ async def make_invitations(
         )
     db = await Database.open(settings.db_path)
     try:
-        codes = await issue_codes(db, flow_id=flow_id, unit=unit, provider=provider, count=count)
+        codes = await issue_codes(
+            db,
+            flow_id=flow_id,
+            unit=unit,
+            provider=provider,
+            count=count,
+            cohort=cohort,
+            wave=wave,
+        )
     finally:
         await db.close()
     return [link(bot, c) for c in codes]
 
 
+def check_names(
+    *, unit: str, provider: str | None, cohort: str | None = None, wave: str | None = None
+) -> None:
+    """Raise ConfigError (one line, naming the option) for a name `invite` does not take."""
+    for name, value in (("unit", unit), ("provider", provider), ("cohort", cohort)):
+        if value is not None and not unit_names.is_unit_name(value):
+            raise ConfigError(f"--{name} must be {unit_names.RULE}")
+    if wave is not None and not unit_names.is_wave(wave):
+        raise ConfigError(f"--wave must be {unit_names.WAVE_RULE}, e.g. 2027 or 2027-spring")
+
+
 async def issue_codes(
-    db: Database, *, flow_id: str, unit: str, provider: str | None, count: int
+    db: Database,
+    *,
+    flow_id: str,
+    unit: str,
+    provider: str | None,
+    count: int,
+    cohort: str | None = None,
+    wave: str | None = None,
 ) -> list[str]:
     """Store `count` new single-use codes (as hashes) in an open database; return the codes.
 
-    The caller has checked the flow id and unit; the sandbox uses this with the running
-    bot's database and flows.
+    The caller has checked the flow id and the names (`check_names`); the sandbox uses
+    this with the running bot's database and flows. `cohort` and `wave` travel with the
+    answers into the export, as unit and provider do.
     """
     codes = [new_invitation_code() for _ in range(count)]
     await invitations.add_batch(
@@ -64,6 +91,8 @@ async def issue_codes(
         flow_id=flow_id,
         unit=unit,
         provider=provider,
+        cohort=cohort,
+        wave=wave,
         batch_id=secrets.token_hex(6),
         today=datetime.now(UTC).date().isoformat(),
     )

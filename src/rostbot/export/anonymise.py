@@ -59,4 +59,6 @@ def anonymise(opened: OpenedAnswer, ids: ExportIds, flows: Mapping[str, Flow]) -
         rating=rating,
         month=opened.month,
         scrubbed=scrubbed,
+        cohort=opened.cohort or "",
+        wave=opened.wave or "",
     )

@@ -9,7 +9,13 @@ indicators (see docs/export.md, "What is protected"):
   quarter and quarters to their year;
 * the all-time total `(*, *, all)`, the years adding up to it. It is not a row of
   `indicators.csv`, but the flow's response count in `counts.csv` tells nearly the
-  same, so it is treated as published whenever that count is.
+  same, so it is treated as published whenever that count is;
+* when anyone of the flow was invited with a cohort or a wave, for all time: every
+  cohort `(*, *, cohort:C)` ("no cohort" included), adding up to the all-time total,
+  and every wave of a cohort `(*, *, wave:C/W)` ("no wave" included), adding up to its
+  cohort. The third member of these cells names the group instead of a period (names
+  of cohorts and waves hold no `:` or `/`); `indicators.csv` shows them as cohort and
+  wave with the period `all`.
 
 Every cell holds, per indicator, the number of people `n`, and of their counted answers
 the positive ones `positive` and the others `negative`, and where the mean rating is
@@ -24,7 +30,30 @@ from dataclasses import dataclass, field
 
 TOTAL = "*"
 ALL_TIME = "all"
-Cell = tuple[str, str, str]  # (unit or *, provider or *, period)
+Cell = tuple[str, str, str]  # (unit or *, provider or *, period or cohort/wave group)
+Finest = tuple[str, str, str, str, str]  # (unit, provider, month, cohort, wave)
+COHORT = "cohort:"
+WAVE = "wave:"
+
+
+def cohort_group(cohort: str) -> str:
+    """The third member of a cohort's cell; "" is "no cohort"."""
+    return f"{COHORT}{cohort}"
+
+
+def wave_group(cohort: str, wave: str) -> str:
+    """The third member of a cohort's wave's cell; "" is "no wave" (or "no cohort")."""
+    return f"{WAVE}{cohort}/{wave}"
+
+
+def cohort_and_wave(group: str) -> tuple[str, str]:
+    """(cohort, wave) of a cell's third member: `*` for a margin, both `*` for a period."""
+    if group.startswith(COHORT):
+        return group[len(COHORT) :], TOTAL
+    if group.startswith(WAVE):
+        cohort, _, wave = group[len(WAVE) :].partition("/")
+        return cohort, wave
+    return TOTAL, TOTAL
 
 
 def quarter_of(month: str) -> str:
@@ -39,15 +68,22 @@ def year_of(period: str) -> str:
 def period_type(period: str) -> str:
     if period == ALL_TIME:
         return "all"
+    if period.startswith(COHORT):
+        return "cohort"
+    if period.startswith(WAVE):
+        return "wave"
     if len(period) == 4:
         return "year"
     return "quarter" if "Q" in period else "month"
 
 
-def published_cells(unit: str, provider: str, month: str) -> tuple[Cell, ...]:
-    """The published cells a person of (unit, provider, month) is counted in."""
+def published_cells(
+    unit: str, provider: str, month: str, cohort: str = "", wave: str = "", waves: bool = False
+) -> tuple[Cell, ...]:
+    """The published cells a person of (unit, provider, month) is counted in; with
+    `waves`, also their cohort's and wave's."""
     year = year_of(month)
-    return (
+    cells: tuple[Cell, ...] = (
         (unit, TOTAL, year),
         (TOTAL, provider, year),
         (TOTAL, TOTAL, year),
@@ -55,6 +91,9 @@ def published_cells(unit: str, provider: str, month: str) -> tuple[Cell, ...]:
         (TOTAL, TOTAL, month),
         (TOTAL, TOTAL, ALL_TIME),
     )
+    if waves:
+        cells += ((TOTAL, TOTAL, cohort_group(cohort)), (TOTAL, TOTAL, wave_group(cohort, wave)))
+    return cells
 
 
 @dataclass
@@ -114,16 +153,18 @@ class FlowTable:
 
 def build_table(
     flow_id: str,
-    finest: Mapping[str, Mapping[tuple[str, str, str], Tally]],
+    finest: Mapping[str, Mapping[Finest, Tally]],
     most_answers: Mapping[str, int],
     ratings: Mapping[str, tuple[int, int]] | None = None,
 ) -> FlowTable:
-    """Add (unit, provider, month) tallies of each indicator up into the published cells."""
+    """Add (unit, provider, month, cohort, wave) tallies of each indicator up into the
+    published cells (cohorts and waves only when someone of the flow has one)."""
     table = FlowTable(flow_id, most_answers=dict(most_answers), ratings=dict(ratings or {}))
+    waves = any(key[3] or key[4] for cells in finest.values() for key in cells)
     for indicator, cells in finest.items():
         published = table.values[indicator] = {}
-        for (unit, provider, month), one in cells.items():
-            for cell in published_cells(unit, provider, month):
+        for (unit, provider, month, cohort, wave), one in cells.items():
+            for cell in published_cells(unit, provider, month, cohort, wave, waves):
                 published.setdefault(cell, Tally()).add(one)
     table.relations = _relations(table.cells)
     return table
@@ -137,6 +178,19 @@ def _relations(cells: Iterable[Cell]) -> list[Relation]:
     root = (TOTAL, TOTAL, ALL_TIME)
     if root in present:
         relations.append(Relation(root, tuple((TOTAL, TOTAL, y) for y in years)))
+        cohorts = tuple(sorted(c for c in present if period_type(c[2]) == "cohort"))
+        if cohorts:
+            relations.append(Relation(root, cohorts))
+        for cohort in cohorts:
+            name, _ = cohort_and_wave(cohort[2])
+            waves = tuple(
+                sorted(
+                    c
+                    for c in present
+                    if period_type(c[2]) == "wave" and cohort_and_wave(c[2])[0] == name
+                )
+            )
+            relations.append(Relation(cohort, waves))
     for year in years:
         total = (TOTAL, TOTAL, year)
         units = tuple(sorted(c for c in present if c[2] == year and c[0] != TOTAL))

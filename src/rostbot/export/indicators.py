@@ -2,8 +2,10 @@
 
 Per flow and indicator, `indicators.csv` shows each unit and each provider per year,
 and all units and providers per year, quarter and month (the cells of
-rostbot.export.disclosure_table). A person counts once in `n` (the month of their
-response's first answer); each of their counted answers counts in the share. Memory
+rostbot.export.disclosure_table), and where anyone was invited with a cohort or a wave,
+each cohort and each of its waves for all time (period `all`). A person counts once
+in `n` (the month of their response's first answer); each of their counted answers
+counts in the share. Memory
 grows with the number of cells, never with the number of answers: answers are
 streamed in, grouped by response.
 
@@ -22,8 +24,10 @@ from rostbot.export.disclosure_table import (
     ALL_TIME,
     TOTAL,
     Cell,
+    Finest,
     Tally,
     build_table,
+    cohort_and_wave,
     period_type,
 )
 from rostbot.store.export_state import CountedAnswer
@@ -33,6 +37,8 @@ COLUMNS = (
     "indicator",
     "unit",
     "provider",
+    "cohort",
+    "wave",
     "period_type",
     "period",
     "n",
@@ -40,14 +46,14 @@ COLUMNS = (
     "mean",
     "suppressed",
 )
-_PERIOD_ORDER = {"year": 0, "quarter": 1, "month": 2}
+_PERIOD_ORDER = {"year": 0, "quarter": 1, "month": 2, "cohort": 3, "wave": 3}
 
 
 @dataclass
 class FlowTally:
-    """One flow's finest tallies, (unit, provider, month) per indicator."""
+    """One flow's finest tallies, (unit, provider, month, cohort, wave) per indicator."""
 
-    finest: dict[str, dict[tuple[str, str, str], Tally]] = field(default_factory=dict)
+    finest: dict[str, dict[Finest, Tally]] = field(default_factory=dict)
     most_answers: dict[str, int] = field(default_factory=dict)
     only_ratings: dict[str, bool] = field(default_factory=dict)
     lowest_positive: dict[str, int] = field(default_factory=dict)  # rating, per indicator
@@ -76,13 +82,17 @@ class IndicatorRow:
     mean_meaningful: bool
 
     def as_csv(self) -> dict[str, str]:
+        cohort, wave = cohort_and_wave(self.period)
+        by_group = cohort != TOTAL  # a cohort's or a wave's cell, for all time
         row = {
             "flow_id": self.flow_id,
             "indicator": self.indicator,
             "unit": self.unit,
             "provider": self.provider,
-            "period_type": period_type(self.period),
-            "period": self.period,
+            "cohort": cohort,
+            "wave": wave,
+            "period_type": ALL_TIME if by_group else period_type(self.period),
+            "period": ALL_TIME if by_group else self.period,
             "n": "",
             "positive_share": "",
             "mean": "",
@@ -118,9 +128,10 @@ def tally(answers: Iterable[CountedAnswer]) -> dict[str, FlowTally]:
         if flow is None:
             flow = flows[a.flow_id] = FlowTally()
         cells = flow.finest.setdefault(a.indicator, {})
-        cell = cells.get((a.unit, a.provider, a.month))
+        where = (a.unit, a.provider, a.month, a.cohort, a.wave)
+        cell = cells.get(where)
         if cell is None:
-            cell = cells[(a.unit, a.provider, a.month)] = Tally()
+            cell = cells[where] = Tally()
         key = (a.flow_id, a.indicator)
         per_response[key] += 1
         if per_response[key] == 1:

@@ -37,6 +37,8 @@ class OpenedAnswer:
     provider: str | None
     lang: str
     month: str
+    cohort: str | None = None  # records sealed before cohorts and waves have neither
+    wave: str | None = None
 
 
 class KeyRing:
@@ -106,6 +108,11 @@ def _checked(record: QueuedRecord, data: dict[str, object]) -> OpenedAnswer:
     provider = data["provider"]
     if provider is not None and not isinstance(provider, str):
         raise ValueError("provider")
+    cohort, wave = data.get("cohort"), data.get("wave")
+    if cohort is not None and not isinstance(cohort, str):
+        raise ValueError("cohort")
+    if wave is not None and not isinstance(wave, str):
+        raise ValueError("wave")
     return OpenedAnswer(
         record,
         question_type,
@@ -116,4 +123,6 @@ def _checked(record: QueuedRecord, data: dict[str, object]) -> OpenedAnswer:
         provider,
         lang,
         month,
+        cohort,
+        wave,
     )

@@ -33,7 +33,17 @@ from rostbot.export.writer import OutputError, write_csv, write_manifest, write_
 from rostbot.store.export_queue import ExportQueue
 from rostbot.store.export_state import ExportState
 
-RESPONSE_COLUMNS = ("response", "flow_id", "flow_version", "lang", "unit", "provider", "month")
+RESPONSE_COLUMNS = (
+    "response",
+    "flow_id",
+    "flow_version",
+    "lang",
+    "unit",
+    "provider",
+    "cohort",
+    "wave",
+    "month",
+)
 FORMATS = frozenset({"csv", "xlsx"})
 CHUNK = 500  # records per task for a worker
 STATE_BATCH = 5000  # records per synced transaction of the folder's state
@@ -212,6 +222,8 @@ def _response_rows(
             response.lang,
             response.unit,
             response.provider,
+            response.cohort,
+            response.wave,
             response.month,
             codes.status_of(flows.get(response.flow_id), response.answers),
         ]
@@ -319,7 +331,7 @@ def _write_responses(
 
     def counted_rows() -> Iterator[list[object]]:
         for row in _response_rows(reading, flows, columns):
-            status, flow_id = str(row[7]), str(row[1])
+            status, flow_id = str(row[len(RESPONSE_COLUMNS)]), str(row[1])
             tallied.statuses[status] += 1
             tallied.counts[(flow_id, "status", status)] += 1
             tallied.counts[(flow_id, "lang", str(row[3]))] += 1

@@ -3,7 +3,7 @@
 The bot host holds the analysts' public key, so whoever controls that host can seal
 records of their own. A record is written to the export folder only if it could have
 come from the bot: its flow is among the flow files, its question, type, indicator,
-status and value are what that flow allows, and its unit and provider have the shape
+status and value are what that flow allows, and its unit, provider, cohort and wave have the shape
 `invite` gives them. A record that fails stays waiting and is reported by id; the
 message names the field that failed, never what the record holds.
 
@@ -51,6 +51,10 @@ def _problem(opened: OpenedAnswer, flows: Mapping[str, Flow]) -> str | None:
         return "its unit is not a name `invite` gives"
     if opened.provider is not None and not unit_names.is_unit_name(opened.provider):
         return "its provider is not a name `invite` gives"
+    if opened.cohort is not None and not unit_names.is_unit_name(opened.cohort):
+        return "its cohort is not a name `invite` gives"
+    if opened.wave is not None and not unit_names.is_wave(opened.wave):
+        return "its wave is not a name `invite` gives"
     if record.flow_version != flow.version:
         return _shape_problem(opened)
     try:

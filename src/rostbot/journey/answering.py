@@ -34,6 +34,8 @@ class OpenRun:
     unit: str
     provider: str | None
     lang: str
+    cohort: str | None = None  # runs begun before cohorts and waves have neither
+    wave: str | None = None
 
     @property
     def handle(self) -> str:
@@ -58,7 +60,10 @@ def load(services: Services, run: FlowRun) -> OpenRun | None:
     unit, provider, lang = data["unit"], data.get("provider"), data["lang"]
     assert isinstance(unit, str) and isinstance(lang, str)
     assert provider is None or isinstance(provider, str)
-    return OpenRun(run, flow, state, unit, provider, lang)
+    cohort, wave = data.get("cohort"), data.get("wave")
+    assert cohort is None or isinstance(cohort, str)
+    assert wave is None or isinstance(wave, str)
+    return OpenRun(run, flow, state, unit, provider, lang, cohort, wave)
 
 
 def current_question(services: Services, open_run: OpenRun, lang: str) -> Reply:
@@ -94,6 +99,8 @@ def _sealed(services: Services, open_run: OpenRun, recorded: engine.Recorded) ->
         "value": recorded.value,
         "unit": open_run.unit,
         "provider": open_run.provider,
+        "cohort": open_run.cohort,
+        "wave": open_run.wave,
         "lang": open_run.lang,
         "month": services.clock().strftime("%Y-%m"),
     }
@@ -123,6 +130,8 @@ async def _save(
         "engine": kept.to_json(),
         "unit": open_run.unit,
         "provider": open_run.provider,
+        "cohort": open_run.cohort,
+        "wave": open_run.wave,
         "lang": open_run.lang,
     }
     state_blob = consent.encode_state(services, open_run.run.run_id, payload)
@@ -141,9 +150,12 @@ async def _save(
     return True
 
 
+# The wording names every kind of message a yes lets the bot send; a consent given to
+# it records {"results": true}, so results messages (rostbot.results) go only to people
+# who agreed to a wording that named them.
 CONTACT_TEXT = N_(
-    "One more thing, and it is up to you: may we send you a message later "
-    "about a focus group or a breakfast meeting? It is fine to say no. "
+    "One more thing, and it is up to you: may we write to you later about a focus group, "
+    "a breakfast meeting or what we changed after the answers? It is fine to say no. "
     "Your answers are saved either way."
 )
 
@@ -207,6 +219,8 @@ async def give(
         unit=open_run.unit,
         provider=open_run.provider,
         lang=open_run.lang,
+        cohort=open_run.cohort,
+        wave=open_run.wave,
     )
     old_question = current_question(services, open_run, lang)
     if isinstance(given, engine.Toggle):
@@ -281,7 +295,7 @@ async def record_contact_consent(
             flow_version=flow.version if flow else None,
             text_hash=text_hash,
             lang=lang,
-            choices={"contact": True},
+            choices={"contact": True, "results": True},
             given_at=services.now_iso(),
         )
         await respondents.set_contact_handle(tx, pseudonym, handle)

@@ -283,6 +283,8 @@ async def accept(
         "engine": state.to_json(),
         "unit": invitation.unit,
         "provider": invitation.provider,
+        "cohort": invitation.cohort,
+        "wave": invitation.wave,
         "lang": lang,
     }
     run = FlowRun(

@@ -325,7 +325,8 @@ def _indicator_section(
 ) -> IndicatorSection:
     by_type: dict[str, dict[Period, list[IndicatorCell]]] = defaultdict(lambda: defaultdict(list))
     for cell in cells:
-        by_type[cell.period_type][_period(cell)].append(cell)
+        if cell.period_type != "all":  # cohorts and waves: _wave_charts
+            by_type[cell.period_type][_period(cell)].append(cell)
 
     charts: list[Chart] = []
     for year in sorted(by_type["year"], reverse=True):
@@ -355,6 +356,7 @@ def _indicator_section(
                     reference,
                 )
             )
+    charts += _wave_charts([c for c in cells if c.period_type == "all"], words)
     time_chart = _time_chart(by_type, words)
     if time_chart is not None:
         charts.append(time_chart)
@@ -367,6 +369,44 @@ def _indicator_section(
         has_share=any(c.positive_share is not None for c in cells),
         charts=charts,
     )
+
+
+def _wave_charts(cells: list[IndicatorCell], words: Words) -> list[Chart]:
+    """Each cohort's waves side by side (when it has more than one), and the cohorts
+    side by side (when there is more than one), hidden cells shown as hidden."""
+    charts: list[Chart] = []
+    cohorts = sorted({c.cohort for c in cells}, key=lambda c: (c == "", c))  # none last
+
+    def name_of(cohort: str) -> str:
+        return cohort or words("no_cohort")
+
+    def point(cohort: str, wave: str, label: str) -> Point:
+        found = [c for c in cells if (c.cohort, c.wave) == (cohort, wave)]
+        if not found:
+            return Point(label, n=None, share=None, mean=None, no_answers=True)
+        return _point(found[0], label)
+
+    for cohort in cohorts:
+        waves = sorted({c.wave for c in cells if c.cohort == cohort and c.wave != ALL})
+        waves.sort(key=lambda w: w == "")  # "no wave" last
+        if len(waves) > 1:
+            charts.append(
+                Chart(
+                    "groups",
+                    words("per_wave", cohort=name_of(cohort)),
+                    [point(cohort, w, w or words("no_wave")) for w in waves],
+                    point(cohort, ALL, words("all_groups")),
+                )
+            )
+    if len(cohorts) > 1:
+        charts.append(
+            Chart(
+                "groups",
+                words("per_cohort"),
+                [point(c, ALL, name_of(c)) for c in cohorts],
+            )
+        )
+    return charts
 
 
 def _time_chart(

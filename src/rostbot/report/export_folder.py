@@ -47,7 +47,7 @@ FREE_TEXT = "free_text_seminar.csv"
 INDICATORS = "indicators.csv"
 PUBLISH = "publish"  # the manifest's mark for a file that may leave the analysts' team
 ALL = "*"  # a margin: every unit, or every provider
-PERIOD_TYPES: tuple[str, ...] = ("month", "quarter", "year")
+PERIOD_TYPES: tuple[str, ...] = ("month", "quarter", "year", "all")  # all: cohorts, waves
 MAX_FILE_BYTES = 1_000_000_000  # far beyond a real export; stops a wrong folder early
 
 TOTAL = "all"  # counts.csv: the breakdown that holds a flow's number of responses
@@ -145,6 +145,10 @@ class IndicatorCell:
     mean: float | None
     suppressed: bool
     line: int
+    # A cohort's or a wave's cell for all time (period_type `all`), else both `*`;
+    # exports made before cohorts and waves have neither column.
+    cohort: str = ALL
+    wave: str = ALL
 
 
 @dataclass(frozen=True)
@@ -388,7 +392,11 @@ def _indicator(row: dict[str, str], line: int) -> IndicatorCell:
         mean=_number(row["mean"], "mean", where),
         suppressed=suppressed == "true",
         line=line,
+        cohort=row.get("cohort", ALL),
+        wave=row.get("wave", ALL),
     )
+    if (cell.period_type == "all") != (cell.cohort != ALL):
+        raise ExportFolderError(f"{where}: only a cohort's or a wave's cell has period_type all")
     if cell.suppressed and (cell.n, cell.positive_share, cell.mean) != (None, None, None):
         # A hidden cell that still carries its numbers would leak them into the report.
         raise ExportFolderError(f"{where}: a suppressed cell must leave n, share and mean empty")

@@ -93,6 +93,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
     "questions": {"sv": "Frågor:", "da": "Spørgsmål:"},
     "per_unit": {"sv": "Per enhet, {period}", "da": "Pr. enhed, {period}"},
     "per_provider": {"sv": "Per utförare, {period}", "da": "Pr. leverandør, {period}"},
+    "per_wave": {"sv": "Per omgång, {cohort}", "da": "Pr. runde, {cohort}"},
+    "per_cohort": {"sv": "Per kohort, alla omgångar", "da": "Pr. kohorte, alle runder"},
     "over_time": {"sv": "Över tid, alla enheter", "da": "Over tid, alle enheder"},
     "chart_label_groups": {
         "sv": "Stapeldiagram: andel positiva svar, {title}. Siffrorna finns i tabellen under.",
@@ -121,6 +123,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
     "all_groups": {"sv": "Alla", "da": "Alle"},
     "all_line": {"sv": "Alla: {share}", "da": "Alle: {share}"},
     "no_provider": {"sv": "(ingen utförare)", "da": "(ingen leverandør)"},
+    "no_cohort": {"sv": "(ingen kohort)", "da": "(ingen kohorte)"},
+    "no_wave": {"sv": "(ingen omgång)", "da": "(ingen runde)"},
     "no_unit": {"sv": "(ingen enhet)", "da": "(ingen enhed)"},
     "share_axis": {"sv": "Andel positiva svar", "da": "Andel positive svar"},
     "n_answers": {"sv": "{n} svar", "da": "{n} svar"},

@@ -30,7 +30,9 @@ CREATE TABLE IF NOT EXISTS responses (
     lang          TEXT NOT NULL,
     unit          TEXT NOT NULL,
     provider      TEXT NOT NULL,     -- '' when the invitation named none
-    month         TEXT NOT NULL      -- month of the first answer
+    month         TEXT NOT NULL,     -- month of the first answer
+    cohort        TEXT NOT NULL DEFAULT '',  -- '' when the invitation named none
+    wave          TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS responses_in_order ON responses (flow_id, month, response);
 CREATE TABLE IF NOT EXISTS answers (
@@ -67,6 +69,8 @@ class StoredAnswer(NamedTuple):
     rating: int | None
     month: str
     scrubbed: str | None
+    cohort: str = ""
+    wave: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ class ResponseRow:
     provider: str
     month: str
     answers: dict[str, tuple[str, str | None, str]]  # question_id -> (status, value, type)
+    cohort: str = ""
+    wave: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,8 @@ class CountedAnswer:
     question_type: str
     positive: bool
     rating: int | None
+    cohort: str = ""
+    wave: str = ""
 
 
 class ExportState:
@@ -111,6 +119,7 @@ class ExportState:
             # them from going to the file for every row once the folder holds ~100k answers.
             self._db.execute("PRAGMA cache_size=-32000")
             self._db.executescript(SCHEMA)
+            _add_cohort_and_wave(self._db)
             self._db.execute(
                 "CREATE TEMP TABLE acknowledge (position INTEGER PRIMARY KEY, record_id TEXT)"
             )
@@ -176,7 +185,17 @@ class ExportState:
         # the later in the queue still replaces the earlier
         in_order = sorted((t[2] for t in answers), key=lambda a: (a.response, a.question_id))
         earliest = {  # one row per response of the batch, with its earliest month
-            a.response: (a.response, a.flow_id, a.flow_version, a.lang, a.unit, a.provider, a.month)
+            a.response: (
+                a.response,
+                a.flow_id,
+                a.flow_version,
+                a.lang,
+                a.unit,
+                a.provider,
+                a.month,
+                a.cohort,
+                a.wave,
+            )
             for a in sorted(in_order, key=lambda a: a.month, reverse=True)
         }
         try:
@@ -191,8 +210,8 @@ class ExportState:
             )
             self._db.executemany(
                 "INSERT INTO responses (response, flow_id, flow_version, lang, unit, provider,"
-                " month) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (response) DO UPDATE"
-                " SET month = min(month, excluded.month)",
+                " month, cohort, wave) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (response) DO UPDATE SET month = min(month, excluded.month)",
                 [earliest[response] for response in sorted(earliest)],
             )
             self._db.executemany(
@@ -241,7 +260,7 @@ class ExportState:
         """Every response with its answers, ordered by flow, month, response id."""
         cursor = self._db.execute(
             "SELECT r.response, r.flow_id, r.flow_version, r.lang, r.unit, r.provider, r.month,"
-            " a.question_id, a.status, a.value, a.question_type"
+            " a.question_id, a.status, a.value, a.question_type, r.cohort, r.wave"
             " FROM responses r JOIN answers a USING (response)"
             " ORDER BY r.flow_id, r.month, r.response"
         )
@@ -251,7 +270,7 @@ class ExportState:
                 if current is not None:
                     yield current
                 current = ResponseRow(
-                    row[0], row[1], row[2], row[3], row[4], row[5], row[6], answers={}
+                    row[0], row[1], row[2], row[3], row[4], row[5], row[6], {}, row[11], row[12]
                 )
             current.answers[row[7]] = (row[8], row[9], row[10])
         if current is not None:
@@ -270,12 +289,23 @@ class ExportState:
         """Answers that count in indicators, grouped by response."""
         for row in self._db.execute(
             "SELECT r.flow_id, a.indicator, r.unit, r.provider, r.month, a.response,"
-            " a.question_type, a.positive, a.rating FROM answers a JOIN responses r"
+            " a.question_type, a.positive, a.rating, r.cohort, r.wave"
+            " FROM answers a JOIN responses r"
             " USING (response) WHERE a.status = 'answered' AND a.positive IS NOT NULL"
             " ORDER BY a.response"
         ):
             yield CountedAnswer(
-                row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]), row[8]
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                bool(row[7]),
+                row[8],
+                row[9],
+                row[10],
             )
 
     def scrub_counts(self) -> Iterator[str]:
@@ -296,3 +326,11 @@ class ExportState:
     def month_range(self) -> tuple[str | None, str | None]:
         row = self._db.execute("SELECT min(month), max(month) FROM answers").fetchone()
         return (row[0], row[1])
+
+
+def _add_cohort_and_wave(db: sqlite3.Connection) -> None:
+    """Give a folder exported by a rostbot without cohorts and waves their columns."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(responses)")}
+    for column in ("cohort", "wave"):
+        if column not in have:
+            db.execute(f"ALTER TABLE responses ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")

@@ -14,6 +14,8 @@ class Invitation:
     unit: str
     provider: str | None
     used_on: str | None
+    cohort: str | None = None
+    wave: str | None = None
 
 
 async def add_batch(
@@ -25,19 +27,22 @@ async def add_batch(
     provider: str | None,
     batch_id: str,
     today: str,
+    cohort: str | None = None,
+    wave: str | None = None,
 ) -> None:
     async with db.transaction() as tx:
         for code_hash in code_hashes:
             await tx.execute(
-                "INSERT INTO invitations (code_hash, flow_id, unit, provider, batch_id, created_on)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (code_hash, flow_id, unit, provider, batch_id, today),
+                "INSERT INTO invitations (code_hash, flow_id, unit, provider, cohort, wave,"
+                " batch_id, created_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (code_hash, flow_id, unit, provider, cohort, wave, batch_id, today),
             )
 
 
 async def find(db: Database | Transaction, code_hash: str) -> Invitation | None:
     row = await db.fetch_one(
-        "SELECT code_hash, flow_id, unit, provider, used_on FROM invitations WHERE code_hash = ?",
+        "SELECT code_hash, flow_id, unit, provider, used_on, cohort, wave FROM invitations"
+        " WHERE code_hash = ?",
         (code_hash,),
     )
     return Invitation(**dict(row)) if row else None
