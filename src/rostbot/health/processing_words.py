@@ -359,7 +359,8 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "which database changes are applied", "plain (no person)", "for the database's life"
         ),
         "invitations": TableRecord(
-            "one row per invitation letter: flow, unit, provider, batch, day made and day used",
+            "one row per invitation letter: flow, unit, provider, cohort and wave (when "
+            "named), batch, day made and day used",
             "the code as a SHA-256 hash only; no person",
             "unused: {keep} days after it was made; used: until the person erases their data",
         ),
@@ -444,7 +445,8 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "så länge databasen finns",
         ),
         "invitations": TableRecord(
-            "en rad per inbjudningsbrev: flöde, enhet, utförare, omgång, dag skapad och dag använd",
+            "en rad per inbjudningsbrev: flöde, enhet, utförare, kohort och årsomgång (om "
+            "de anges), omgång, dag skapad och dag använd",
             "koden bara som SHA-256-hash; ingen person",
             "oanvänd: {keep} dagar efter att den skapades; använd: tills personen raderar "
             "sina uppgifter",
@@ -533,8 +535,8 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "så længe databasen findes",
         ),
         "invitations": TableRecord(
-            "én række pr. invitationsbrev: flow, enhed, leverandør, runde, dag oprettet og "
-            "dag brugt",
+            "én række pr. invitationsbrev: flow, enhed, leverandør, kohorte og årsrunde "
+            "(hvis de er angivet), runde, dag oprettet og dag brugt",
             "koden kun som SHA-256-hash; ingen person",
             "ubrugt: {keep} dage efter oprettelsen; brugt: til personen sletter sine oplysninger",
         ),
