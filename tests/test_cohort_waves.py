@@ -12,10 +12,15 @@ from conftest import FLOWS
 from export_steps import Answer, read_csv, rostbot, seal_answers
 from rostbot.crypto.analyst_keys import AnalystPrivateKey, load_public_key
 from rostbot.export import indicators
+from rostbot.report.export_folder import INDICATOR_COLUMNS
+from rostbot.report.making import make_report
 from rostbot.store import export_state
 from rostbot.store.database import Database
 from rostbot.store.export_state import CountedAnswer
 from test_cli import rostbot as rostbot_cli
+from test_report import FLOWS as REPORT_FLOWS
+from test_report import Node, figures, parse, section_of
+from test_report_folder import INCOME, ExportSpec, Row, cell, write_export_folder
 
 SCALE = Answer("listened", "scale", "fully")
 
@@ -94,18 +99,27 @@ async def test_records_sealed_before_cohorts_and_waves_still_open(
     assert header.startswith("response,flow_id,flow_version,lang,unit,provider,cohort,wave,month")
 
 
-async def test_a_record_naming_a_cohort_invite_never_gives_is_not_exported(
-    tmp_path: Path, analyst_key: tuple[Path, AnalystPrivateKey]
+@pytest.mark.parametrize(
+    ("cohort", "wave", "says"),
+    [("=SUM()", None, "its cohort is not a name"), (None, "a b", "its wave is not a name")],
+)
+async def test_a_record_naming_a_cohort_or_wave_invite_never_gives_is_not_exported(
+    tmp_path: Path,
+    analyst_key: tuple[Path, AnalystPrivateKey],
+    cohort: str | None,
+    wave: str | None,
+    says: str,
 ) -> None:
     public, _ = analyst_key
     public_key = load_public_key(public)
     db = tmp_path / "rostbot.sqlite3"
     await (await Database.open(db)).close()
-    await seal_answers(db, public_key, [Answer("listened", "scale", "fully", cohort="=SUM()")])
-    await seal_answers(db, public_key, [Answer("listened", "scale", "fully", wave="a b")])
-    _, out, err = await export(db, Path(str(public).removesuffix(".pub")), tmp_path / "out")
-    assert "nothing exported: 2 record(s)" in err
-    assert "its cohort is not a name `invite` gives" in err, out
+    await seal_answers(
+        db, public_key, [Answer("listened", "scale", "fully", cohort=cohort, wave=wave)]
+    )
+    code, _, err = await export(db, Path(str(public).removesuffix(".pub")), tmp_path / "out")
+    assert code == 2 and len(err.splitlines()) == 1
+    assert says in err, err
 
 
 async def test_an_export_folder_made_before_cohorts_takes_new_records_in(
@@ -177,3 +191,60 @@ def test_waves_are_published_side_by_side_with_small_ones_hidden_in_pairs() -> N
     others = [by_group[("c1", w)]["suppressed"] for w in ("*", "2026", "2027")]
     assert others.count("true") >= 1
     assert by_group[("c2", "2027")]["n"] == "7"
+
+
+def wave_row(cohort: str, wave: str, n: int | None = None, share: float | None = None) -> Row:
+    """A cohort's (wave `*`) or a wave's row of indicators.csv; no n: suppressed."""
+    return cell(INCOME, "information", "*", "*", "all", "all", n, share) | {
+        "cohort": cohort,
+        "wave": wave,
+    }
+
+
+def report_of(tmp_path: Path, rows: list[Row], lang: str = "sv") -> Node:
+    spec = ExportSpec()
+    spec.indicators = [r | {"cohort": "*", "wave": "*"} for r in spec.indicators] + rows
+    spec.indicator_columns = (*INDICATOR_COLUMNS, "cohort", "wave")
+    folder = write_export_folder(tmp_path / "export", spec)
+    make_report(folder, tmp_path / "report.html", lang=lang, flows_dir=REPORT_FLOWS)
+    return parse((tmp_path / "report.html").read_text(encoding="utf-8"))
+
+
+WAVES = [
+    wave_row("foster-2y", "*", 40, 0.65),
+    wave_row("foster-2y", "2026", 20, 0.6),
+    wave_row("foster-2y", "2027", 14, 0.7),
+    wave_row("foster-2y", "2028"),  # n = 2
+    wave_row("foster-2y", ""),  # complementary
+]
+
+
+@pytest.mark.parametrize(("lang", "caption"), [("sv", "Per omgång, "), ("da", "Pr. runde, ")])
+def test_the_report_shows_a_cohorts_waves_side_by_side_hidden_ones_marked(
+    tmp_path: Path, lang: str, caption: str
+) -> None:
+    page = report_of(tmp_path, WAVES, lang)
+    information = section_of(page, "Information")
+    (per_wave,) = [f for f in figures(information) if f.caption == caption + "foster-2y"]
+    no_wave = "(ingen omgång)" if lang == "sv" else "(ingen runde)"
+    assert list(per_wave.rows)[1:] == [
+        "2026",
+        "2027",
+        "2028",
+        no_wave,
+        "Alla" if lang == "sv" else "Alle",
+    ]
+    assert per_wave.rows["2026"] == ["20", "60 %"]
+    assert per_wave.rows["2027"] == ["14", "70 %"]
+    for hidden in ("2028", no_wave):
+        (only,) = per_wave.rows[hidden]
+        assert only.startswith("Dolt" if lang == "sv" else "Skjult")
+    assert per_wave.svg is not None
+
+
+def test_one_wave_gets_no_chart_of_waves(tmp_path: Path) -> None:
+    page = report_of(
+        tmp_path, [wave_row("foster-2y", "*", 40, 0.65), wave_row("foster-2y", "2027", 40, 0.65)]
+    )
+    captions = [f.caption for f in figures(section_of(page, "Information"))]
+    assert not [c for c in captions if c.startswith("Per omgång")], captions
