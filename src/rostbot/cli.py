@@ -41,6 +41,7 @@ from rostbot.log_hygiene import configure_logging
 from rostbot.meetings.cli import add_parsers as add_meeting_parsers
 from rostbot.meetings.cli import run as run_meeting_command
 from rostbot.report.errors import ReportError
+from rostbot.results import cli as results_cli
 from rostbot.store.database import StoreError
 
 EXIT_BAD = 2
@@ -56,6 +57,7 @@ KNOWN_ERRORS: tuple[type[Exception], ...] = (
     *analyst_cli.KNOWN_ERRORS,
     *health_cli.KNOWN_ERRORS,
     *letters_cli.KNOWN_ERRORS,
+    *results_cli.KNOWN_ERRORS,
 )
 
 
@@ -197,6 +199,7 @@ def _parser() -> argparse.ArgumentParser:
     analyst_cli.add_parsers(commands)
     health_cli.add_parsers(commands)
     backup_cli.add_parsers(commands)
+    results_cli.add_parsers(commands)
     return parser
 
 
@@ -446,6 +449,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     handled = analyst_cli.dispatch(args)
     if handled is None:
         handled = backup_cli.dispatch(args)
+    if handled is None:
+        handled = results_cli.dispatch(args)
     if handled is not None:
         return handled
     if args.command == "keygen":

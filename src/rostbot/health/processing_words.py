@@ -425,11 +425,17 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "the needs line until the meeting is over; the rest until the person erases their data",
         ),
         "outbox": TableRecord(
-            "messages the bot sends on its own (invitations, notices, reminders): "
-            "pseudonym, meeting, kind, due time, status",
+            "messages the bot sends on its own (invitations, notices, reminders, what "
+            "changed after the answers): pseudonym, meeting, kind, due time, status",
             "plain (no text: each message is written when it is sent)",
             "waiting ones until sent or the person withdraws; all until the person erases "
             "their data",
+        ),
+        "results_messages": TableRecord(
+            "what coordinators wrote to the people who answered a flow about what changed: "
+            "flow, text per language, time (no person: who got it is the outbox)",
+            "plain (no person)",
+            "for the database's life",
         ),
         "chat_messages": TableRecord(
             "numbers of the messages in a person's chat with the bot, for deleting the chat "
@@ -516,10 +522,17 @@ TABLES: dict[str, dict[str, TableRecord]] = {
         ),
         "outbox": TableRecord(
             "meddelanden som boten skickar på eget initiativ (inbjudningar, besked, "
-            "påminnelser): pseudonym, möte, slag, tid, status",
+            "påminnelser, vad som ändrats efter svaren): pseudonym, möte, slag, tid, status",
             "i klartext (ingen text: meddelandet skrivs när det skickas)",
             "väntande tills de skickas eller personen återkallar; alla tills personen "
             "raderar sina uppgifter",
+        ),
+        "results_messages": TableRecord(
+            "vad samordnare skrev till dem som svarade på ett frågeformulär om vad som "
+            "ändrats: frågeformulär, text per språk, tid (ingen person: vem som fick det "
+            "står i utkorgen)",
+            "i klartext (ingen person)",
+            "så länge databasen finns",
         ),
         "chat_messages": TableRecord(
             "numren på meddelandena i en persons chatt med boten, för att kunna rensa "
@@ -608,10 +621,18 @@ TABLES: dict[str, dict[str, TableRecord]] = {
         ),
         "outbox": TableRecord(
             "beskeder, som botten sender af sig selv (invitationer, meddelelser, "
-            "påmindelser): pseudonym, møde, slags, tidspunkt, status",
+            "påmindelser, hvad der er ændret efter svarene): pseudonym, møde, slags, "
+            "tidspunkt, status",
             "i klartekst (ingen tekst: beskeden skrives, når den sendes)",
             "ventende til de sendes, eller personen trækker sit samtykke tilbage; alle til "
             "personen sletter sine oplysninger",
+        ),
+        "results_messages": TableRecord(
+            "hvad koordinatorer skrev til dem, der svarede på et spørgeskema, om hvad der er "
+            "ændret: spørgeskema, tekst pr. sprog, tidspunkt (ingen person: hvem der fik den, "
+            "står i udbakken)",
+            "i klartekst (ingen person)",
+            "så længe databasen findes",
         ),
         "chat_messages": TableRecord(
             "numrene på beskederne i en persons chat med botten, så chatten kan ryddes "

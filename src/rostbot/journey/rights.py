@@ -11,6 +11,7 @@ from rostbot.journey import chat_log, render
 from rostbot.journey.answering import load
 from rostbot.journey.services import Answer, Button, Person, Services
 from rostbot.meetings import personal_data as meeting_data
+from rostbot.results import personal_data as results_data
 from rostbot.store import answers, respondents, runs
 
 
@@ -98,6 +99,7 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
         )
     )
     lines += await meeting_data.lines(services, pseudonym, lang)
+    lines += await results_data.lines(services, pseudonym, lang)
     if await chat_log.holds_any(services, pseudonym):
         lines.append(
             services.t(

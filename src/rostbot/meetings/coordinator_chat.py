@@ -1,6 +1,7 @@
 """The coordinator's side of the chat: a menu, a guided dialogue for a new meeting, and
 per meeting: invite, who is coming, attendance, move, cancel.
 
+"Tell people what changed" is rostbot.results.chat, reached from the menu.
 The role is checked on every command, every typed answer and every press: buttons
 never carry it. Anyone else gets exactly what an unknown command or a made-up
 button gets, so the chat does not even reveal that these actions exist.
@@ -20,6 +21,7 @@ from rostbot.meetings import draft as drafting
 from rostbot.meetings import invite_chat, planning, roles, wording
 from rostbot.meetings.draft import Draft
 from rostbot.meetings.office import Office
+from rostbot.results import chat as results_chat
 from rostbot.store import bookings, events
 
 Keyboard = tuple[tuple[Button, ...], ...]
@@ -102,6 +104,7 @@ def _menu(services: Services, lang: str, answer: Answer) -> None:
         (
             (Button(services.t(lang, "New meeting"), _o("n")),),
             (Button(services.t(lang, "Meetings"), _o("l")),),
+            results_chat.menu_button(services, lang),
         ),
     )
 
@@ -405,6 +408,8 @@ async def on_press(services: Services, person: Person, parts: tuple[str, ...]) -
             await _list(services, lang, answer)
         elif act == "m":
             _menu(services, lang, answer)
+        elif act == "r":
+            await results_chat.on_press(services, person, a, b, lang, answer)
         elif act == "q":
             services.dialogues.pop(pseudonym, None)
             answer.add(services.t(lang, "Stopped. Nothing was saved."))

@@ -39,7 +39,7 @@ async def render(services: Services, item: OutboxItem) -> Outgoing | Dropped:
     contact = await contacts.find(services.db, item.pseudonym)
     if contact is None:
         return Dropped("not_reachable")
-    event = await events.get(services.db, item.event_id)
+    event = await events.get(services.db, item.event_id) if item.event_id else None
     if event is None:
         return Dropped("no_event")
     chat_id = int(services.secret.decrypt(contact.handle, f"contact:{item.pseudonym}"))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rostbot.store.database import Database, Transaction
 
-_REACHABLE = (
+REACHABLE = (
     "r.withdrawn_on IS NULL AND r.contact_handle IS NOT NULL AND EXISTS"
     " (SELECT 1 FROM consents c WHERE c.pseudonym = r.pseudonym AND c.kind = 'contact'"
     "  AND c.withdrawn_at IS NULL)"
@@ -32,7 +32,7 @@ class RunTrace:
 
 async def reachable(db: Database | Transaction) -> list[Contact]:
     rows = await db.fetch_all(
-        f"SELECT r.pseudonym, r.lang, r.contact_handle FROM respondents r WHERE {_REACHABLE}"
+        f"SELECT r.pseudonym, r.lang, r.contact_handle FROM respondents r WHERE {REACHABLE}"
         " ORDER BY r.pseudonym"
     )
     return [Contact(r["pseudonym"], r["lang"], r["contact_handle"]) for r in rows]
@@ -41,7 +41,7 @@ async def reachable(db: Database | Transaction) -> list[Contact]:
 async def find(db: Database | Transaction, pseudonym: str) -> Contact | None:
     row = await db.fetch_one(
         "SELECT r.pseudonym, r.lang, r.contact_handle FROM respondents r"
-        f" WHERE r.pseudonym = ? AND {_REACHABLE}",
+        f" WHERE r.pseudonym = ? AND {REACHABLE}",
         (pseudonym,),
     )
     return Contact(row["pseudonym"], row["lang"], row["contact_handle"]) if row else None
@@ -50,6 +50,6 @@ async def find(db: Database | Transaction, pseudonym: str) -> Contact | None:
 async def runs_of_reachable(db: Database | Transaction) -> list[RunTrace]:
     rows = await db.fetch_all(
         "SELECT u.pseudonym, u.run_id, u.flow_id, u.state FROM runs u"
-        f" JOIN respondents r ON r.pseudonym = u.pseudonym WHERE {_REACHABLE}"
+        f" JOIN respondents r ON r.pseudonym = u.pseudonym WHERE {REACHABLE}"
     )
     return [RunTrace(r["pseudonym"], r["run_id"], r["flow_id"], r["state"]) for r in rows]

@@ -18,7 +18,7 @@ class OutboxItem:
     id: int
     dedupe_key: str
     pseudonym: str
-    event_id: str
+    event_id: str | None  # None: a results message (rostbot.results), about no meeting
     kind: str
     payload: dict[str, Any]
     due_at: str
@@ -43,7 +43,7 @@ async def add(
     *,
     key: str,
     pseudonym: str,
-    event_id: str,
+    event_id: str | None,
     kind: str,
     due_at: str,
     payload: dict[str, Any] | None = None,

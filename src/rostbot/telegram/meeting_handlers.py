@@ -11,6 +11,7 @@ from rostbot.journey import callback_data as cb
 from rostbot.journey import conversation
 from rostbot.journey.services import Answer, Person, Services
 from rostbot.meetings import coordinator_chat, participant_chat
+from rostbot.results import chat as results_chat
 from rostbot.telegram import handlers
 from rostbot.telegram.handlers import Context, _respond
 
@@ -54,7 +55,7 @@ async def on_dialogue_text(update: Update, context: Context) -> None:
     text = update.message.text or ""
 
     async def answer(s: Services, p: Person) -> Answer:
-        for handler in (coordinator_chat.on_text, participant_chat.on_text):
+        for handler in (coordinator_chat.on_text, results_chat.on_text, participant_chat.on_text):
             given = await handler(s, p, text)
             if given is not None:
                 return given

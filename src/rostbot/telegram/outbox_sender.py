@@ -1,4 +1,4 @@
-"""Sends what the outbox holds: invitations, notices, reminders, feedback offers.
+"""Sends what the outbox holds: invitations, notices, reminders, feedback offers, results.
 
 One dispatcher claims due rows one at a time and hands each to a sender task
 (at most `concurrency` at once); python-telegram-bot's AIORateLimiter paces the
@@ -29,7 +29,8 @@ from rostbot.journey import chat_log
 from rostbot.journey.services import Services
 from rostbot.meetings import booking, notices
 from rostbot.meetings.office import Office
-from rostbot.store import outbox
+from rostbot.results import notice as results_notice
+from rostbot.store import outbox, results_messages
 from rostbot.store.database import StoreError
 from rostbot.store.outbox import OutboxItem
 from rostbot.telegram.delivery import send
@@ -109,7 +110,10 @@ class OutboxSender:
         db = self.services.db
         now = self.services.clock()
         try:
-            outgoing = await notices.render(self.services, item)
+            if item.kind == results_messages.KIND:
+                outgoing = await results_notice.render(self.services, item)
+            else:
+                outgoing = await notices.render(self.services, item)
             if isinstance(outgoing, notices.Dropped):
                 # Event ids and kinds only: nothing here says who the row was for.
                 log.info(
