@@ -102,12 +102,12 @@ def rostbot(*args: str | Path, cwd: Path, env: Mapping[str, str] | None = None) 
     return Result(done.returncode, done.stdout, done.stderr)
 
 
-def stored_invitations(db: Path) -> list[tuple[str, str, str, str | None]]:
+def stored_invitations(db: Path) -> list[tuple[str, ...]]:
     if not db.exists():
         return []
     with sqlite3.connect(db) as connection:
         rows = connection.execute(
-            "SELECT code_hash, flow_id, unit, provider FROM invitations"
+            "SELECT code_hash, flow_id, unit, provider, cohort, wave FROM invitations"
         ).fetchall()
     connection.close()
     return rows
@@ -149,7 +149,8 @@ def test_every_letter_carries_its_own_working_link(tmp_path: Path, lang: str) ->
     pages = 4
     result = rostbot(
         "--flow", "income_support_followup", "--unit", "sodra", "--provider", "care_co",
-        "--count", str(pages), "--lang", lang, "--out", "letters.pdf", "--csv", "merge.csv",
+        "--cohort", "adults-1y", "--wave", "2027", "--count", str(pages), "--lang", lang,
+        "--out", "letters.pdf", "--csv", "merge.csv",
         cwd=tmp_path,
         env={"ROSTBOT_LOG_LEVEL": "DEBUG"},
     )  # fmt: skip
@@ -173,7 +174,9 @@ def test_every_letter_carries_its_own_working_link(tmp_path: Path, lang: str) ->
     assert sorted(r[0] for r in rows) == sorted(
         hashlib.sha256(c.encode()).hexdigest() for c in codes
     )
-    assert {r[1:] for r in rows} == {("income_support_followup", "sodra", "care_co")}
+    assert {r[1:] for r in rows} == {
+        ("income_support_followup", "sodra", "care_co", "adults-1y", "2027")
+    }
 
     # Each page: the letter's key sentences in its language, and its code only in its link.
     flow = load_flows(FLOWS)["income_support_followup"]
@@ -273,6 +276,7 @@ def test_a_template_that_cannot_make_a_letter(
         (["--csv", "letters.pdf"], {}, "--csv and --out must be different files"),
         (["--csv", "missing/merge.csv"], {}, "cannot write missing/merge.csv"),
         (["--unit=-1+1"], {}, "--unit"),
+        (["--wave", "2027 spring"], {}, "--wave"),
         (["--bot", "x y"], {}, "bot username"),
         ([], {"ROSTBOT_BOT_USERNAME": ""}, "ROSTBOT_BOT_USERNAME"),
         (["--template", "nowhere.md"], {}, "cannot read the template nowhere.md"),

@@ -26,6 +26,8 @@ def add_parsers(commands: Any) -> None:
     letters.add_argument("--flow", required=True)
     letters.add_argument("--unit", required=True)
     letters.add_argument("--provider")
+    letters.add_argument("--cohort", help="who is invited again each year (as for `invite`)")
+    letters.add_argument("--wave", help="which round of the cohort, e.g. 2027 (as for `invite`)")
     letters.add_argument("--count", type=int, required=True, help=f"1-{MAX_LETTERS} letters")
     letters.add_argument("--lang", choices=["sv", "da"], required=True)
     letters.add_argument("--template", type=Path, help="the letter's text (default: built in)")
@@ -55,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
             out=args.out,
             csv=args.csv,
             template=args.template,
+            cohort=args.cohort,
+            wave=args.wave,
         ),
     )
     print(

@@ -49,6 +49,8 @@ class LetterRequest:
     out: Path
     csv: Path | None = None
     template: Path | None = None
+    cohort: str | None = None
+    wave: str | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ def make_letters(settings: Settings, request: LetterRequest) -> LetterSummary:
                 unit=request.unit,
                 provider=request.provider,
                 count=request.count,
+                cohort=request.cohort,
+                wave=request.wave,
             )
         )
         with withdrawn_on_failure(settings, links):
