@@ -8,10 +8,13 @@ sends through the outbox. The command line does the same from files.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+import pytest
 
 from conftest import FLOWS, RunningBot
 from journey_steps import answer_question, is_question, start_and_consent
@@ -28,7 +31,7 @@ from rostbot.config import Settings
 from rostbot.journey.services import Person
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.people import BotMessage, SandboxUser
-from rostbot.store import respondents, runs
+from rostbot.store import database, outbox, respondents, runs
 from rostbot.store.database import Database
 from rostbot.store.runs import FlowRun
 
@@ -271,3 +274,54 @@ async def test_the_command_line_previews_sends_once_and_skips_who_withdrew_meanw
         assert await outbox_settled(bot) == {"sent": 1, "dropped": 1}
     assert len(messages_about_changes(anna)) == 1
     assert messages_about_changes(bo) == []
+
+
+async def test_migration_007_keeps_every_outbox_row_and_lets_a_message_have_no_meeting(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "before.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT)")
+    for number, name, sql in database._migrations():
+        if number < 7:
+            connection.executescript(sql)
+            connection.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, name))
+    connection.execute(
+        "INSERT INTO respondents (pseudonym, lang, created_on) VALUES ('p1', 'sv', '2026-01-01')"
+    )
+    connection.execute(
+        "INSERT INTO events (event_id, kind, details, languages, tz, starts_at, ends_at,"
+        " capacity, created_on) VALUES ('e1', 'breakfast', '{}', 'sv', 'Europe/Stockholm',"
+        " '2027-01-01T08:00:00Z', '2027-01-01T09:00:00Z', 5, '2026-01-01')"
+    )
+    connection.execute(
+        "INSERT INTO outbox (id, dedupe_key, pseudonym, event_id, kind, payload, due_at, status,"
+        " attempts) VALUES (41, 'reminder:e1:p1', 'p1', 'e1', 'reminder', '{}',"
+        " '2026-12-31T08:00:00Z', 'waiting', 2)"
+    )
+    connection.commit()
+    connection.close()
+
+    db = await Database.open(path)
+    try:
+        [kept] = await outbox.for_person(db, "p1")
+        assert (kept.id, kept.dedupe_key, kept.event_id, kept.status, kept.attempts) == (
+            41,
+            "reminder:e1:p1",
+            "e1",
+            "waiting",
+            2,
+        )
+        async with db.transaction() as tx:
+            assert await outbox.add(
+                tx, key="results:m:p1", pseudonym="p1", event_id=None, kind="results", due_at="x"
+            )
+        with pytest.raises(sqlite3.IntegrityError):  # a meeting named must still exist
+            async with db.transaction() as tx:
+                await outbox.add(
+                    tx, key="invitation:no:p1", pseudonym="p1", event_id="no", kind="x", due_at="x"
+                )
+        assert await db.fetch_all("PRAGMA foreign_key_check") == []
+        assert await db.schema_version() >= 7
+    finally:
+        await db.close()
