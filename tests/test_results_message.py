@@ -95,7 +95,9 @@ async def agreed_to_the_old_wording(bot: RunningBot, api: SandboxBotApi) -> Sand
     return user
 
 
-async def write_message(kim: SandboxUser, *, danish: bool = True) -> BotMessage:
+async def write_message(
+    kim: SandboxUser, sv: str = SV_TEXT, da: str | None = DA_TEXT
+) -> BotMessage:
     """The coordinator opens "Tell people what changed", picks FLOW, writes the texts."""
     mark = kim.mark()
     await kim.send_command("/samordnare")
@@ -105,10 +107,10 @@ async def write_message(kim: SandboxUser, *, danish: bool = True) -> BotMessage:
     flows = await tap(kim, "Berätta vad som har ändrats", "Vilket frågeformulär", message=menu)
     asked = await tap(kim, "Uppföljning efter ekonomiskt bistånd", "på svenska", message=flows)
     assert "högst 3000 tecken" in asked.content
-    if not danish:
-        return await say(kim, SV_TEXT, "Skicka meddelandet")
-    await say(kim, SV_TEXT, "på danska")
-    return await say(kim, DA_TEXT, "Skicka meddelandet")
+    if da is None:
+        return await say(kim, sv, "Skicka meddelandet")
+    await say(kim, sv, "på danska")
+    return await say(kim, da, "Skicka meddelandet")
 
 
 def messages_about_changes(user: SandboxUser) -> list[str]:
@@ -158,12 +160,23 @@ async def test_the_message_reaches_each_person_who_may_be_contacted_once_in_thei
         assert await outbox_settled(bot) == {"sent": 2}
         assert len(messages_about_changes(anna)) == len(messages_about_changes(bo)) == 1
 
+        # Bo erases his data; a new message for the same flow goes once more, to Anna only.
+        confirm = await say(bo, "/slet", "Ja, slet")
+        await tap(bo, "Ja, slet", "Så er det gjort", message=confirm)
+        later = await write_message(kim, sv="Nu har vi också öppet på lördagar.", da=None)
+        assert later.content == "Det går till 1 person: 1 på svenska, 0 på danska."
+        await tap(kim, "Skicka meddelandet", "Skickat: 1 person får det om en stund.")
+        assert await outbox_settled(bot) == {"sent": 2}  # Bo's row went with his data
+        assert "Nu har vi också öppet på lördagar." in anna.inbox[-1].content
+        assert len(messages_about_changes(bo)) == 1
+
         # What Anna's /minadata says; only pseudonyms and the texts are stored.
         mine = await say(anna, "/minadata", "Det här sparar jag om dig")
-        assert "• 1 meddelande om vad vi ändrade efter svaren" in mine.content
+        assert "• 2 meddelanden om vad vi ändrade efter svaren" in mine.content
         rows = db_rows(bot.settings.db_path, "SELECT dedupe_key, pseudonym FROM outbox")
-        pseudonyms = {bot.services.pseudonym(Person(u.id, u.id, "sv", 0)) for u in (anna, bo)}
-        assert {r["pseudonym"] for r in rows} == pseudonyms
+        assert {r["pseudonym"] for r in rows} == {
+            bot.services.pseudonym(Person(anna.id, 0, "sv", 0))
+        }
         stored = (bot.settings.db_path).read_bytes()
         for needle in (str(anna.id), str(bo.id), "Anna"):
             assert needle.encode() not in stored
@@ -186,7 +199,7 @@ async def test_someone_who_is_not_a_coordinator_cannot_write_or_send_one(
         assert bot.services.dialogues == {}
 
         # A coordinator who is no longer one cannot send what they wrote before.
-        await write_message(kim, danish=False)
+        await write_message(kim, da=None)
         await say(kim, "Mer text", "Tryck på Skicka meddelandet, eller på Avbryt")
         bot.services.settings = replace(bot.services.settings, coordinators=frozenset())
         answered = len(kim.callback_answers)

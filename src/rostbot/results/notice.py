@@ -21,7 +21,8 @@ async def render(services: Services, item: OutboxItem) -> Outgoing | Dropped:
     contact = await store.may_receive(services.db, message.flow_id, item.pseudonym)
     if contact is None:
         return Dropped("not_reachable")
-    if contact.lang not in message.texts:
-        return Dropped("no_text_in_language")
+    # The person's language now; someone who switched language after the message was
+    # queued for them, to one it has no text in, gets the text it has rather than nothing.
+    lang = contact.lang if contact.lang in message.texts else sorted(message.texts)[0]
     chat_id = int(services.secret.decrypt(contact.handle, f"contact:{item.pseudonym}"))
-    return Outgoing(chat_id, Reply(framed(services, message, contact.lang)))
+    return Outgoing(chat_id, Reply(framed(services, message, lang)))
