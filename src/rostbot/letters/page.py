@@ -1,24 +1,24 @@
 """The printed page: A4, the address window left blank, the letter, a QR code of the link.
 
-The address window is where a C5 or C4 window envelope (window on the left, DIN 5008
-form B / DIN 676, as Swedish and Danish window envelopes are made) shows it: 20 mm from
-the left edge and 45 mm from the top, 85 by 45 mm. Nothing is printed there or beside
-it; the organisation's own mail merge or a person puts the name and address in.
+The address field is where a C5 or C4 window envelope with its window on the left
+shows it, in the common European position (DIN 5008 form B, DIN 676): 20 mm from the
+left edge and 45 mm from the top, 85 by 45 mm. Nothing is printed there or beside it;
+the organisation's own mail merge or a person puts the name and address in.
 
-Text is set in DejaVu Sans, the font matplotlib ships (a dependency already), so every
-Swedish and Danish letter prints. The link is the only text on the page that holds
-the invitation's code; the QR code beside it is drawn as vector squares from segno's
-matrix, so it prints sharply at any size.
+Text is set in DejaVu Sans, the font matplotlib ships (a dependency already; found
+without importing it), so every Swedish and Danish letter prints. The link is the only
+text on the page that holds the invitation's code; the QR code beside it is drawn as
+vector squares from segno's matrix, so it prints sharply at any size.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-import matplotlib
 import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -45,7 +45,11 @@ QR_WORDS = {
 
 @cache
 def _font_dir() -> Path:
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    """matplotlib's fonts, found without importing matplotlib (no config or cache folder)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise LetterError("cannot find the fonts: matplotlib is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
 
 
 def _new_document(organisation: str) -> FPDF:
