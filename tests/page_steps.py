@@ -11,9 +11,10 @@ import re
 import shutil
 from pathlib import Path
 
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from rostbot.i18n import Translations
+from rostbot.sandbox.webchat.server import PageServer
 
 # Debian's browser, never a downloaded one; ROSTBOT_CHROMIUM names another binary.
 CHROMIUM = Path(os.environ.get("ROSTBOT_CHROMIUM") or "/usr/bin/chromium")
@@ -27,6 +28,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 WAIT_MS = 60_000
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 900}
 TEXTS = Translations.load()
 QUESTION = {"sv": re.compile(r"^Fråga \d+ av \d+"), "da": re.compile(r"^Spørgsmål \d+ af \d+")}
 
@@ -149,3 +152,21 @@ async def tap(panel: Locator, button: str | re.Pattern[str], reply: str) -> Loca
     bubble = _new_bubble(panel, reply)
     await expect(bubble).to_be_visible(timeout=WAIT_MS)
     return bubble
+
+
+async def open_page(browser: Browser, sandbox: PageServer, viewport: dict[str, int]) -> Page:
+    """A new browser window on the sandbox's page, in Swedish, keeping the page's errors."""
+    context = await browser.new_context(viewport=viewport, locale="sv-SE")
+    page = await context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    await page.goto(sandbox.url)
+    await expect(page.get_by_role("heading", name="Prova en enkät")).to_be_visible()
+    page.set_default_timeout(WAIT_MS)
+    page.problems = problems  # type: ignore[attr-defined]
+    return page
+
+
+def page_problems(page: Page) -> list[str]:
+    return list(page.problems)  # type: ignore[attr-defined]

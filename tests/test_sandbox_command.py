@@ -15,6 +15,8 @@ import aiohttp
 import pytest
 
 from rostbot.cli import main
+from rostbot.sandbox.local_bot import COORDINATOR_ID
+from rostbot.sandbox.user_ids import new_user_id
 from rostbot.sandbox.webchat.server import static_folder
 
 SANDBOX = [sys.executable, "-m", "rostbot", "sandbox", "--terminal", "--data", "data"]
@@ -195,3 +197,36 @@ def test_a_bad_port_is_one_line_and_status_2(capsys: pytest.CaptureFixture[str])
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert err[0].startswith("rostbot: argument --port: 'http' is not a port number")
+
+
+def test_a_file_given_as_the_data_folder_is_one_line_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("notes\n", encoding="utf-8")
+    assert main(["sandbox", "--no-browser", "--port", "0", "--data", str(not_a_folder)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert (
+        err[0] == f"rostbot: --data {not_a_folder} is a file: name a folder (it is made if missing)"
+    )
+    assert not_a_folder.read_text(encoding="utf-8") == "notes\n"
+
+
+def test_sandbox_help_says_what_the_sandbox_is(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["sandbox", "--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "no token and no internet" in text
+    assert "The database, demo keys and chats stay in the data folder between runs." in text
+
+
+def test_a_new_person_never_gets_an_id_given_before_on_the_folder(tmp_path: Path) -> None:
+    first_run = [new_user_id(tmp_path) for _ in range(3)]
+    # A later run on the same folder (the counter is read from the folder each time).
+    second_run = [new_user_id(tmp_path) for _ in range(3)]
+    given = first_run + second_run
+    assert len(set(given)) == len(given)
+    assert given == sorted(given)
+    assert min(given) > COORDINATOR_ID

@@ -89,7 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sandbox = commands.add_parser(
-        "sandbox", help="run everything locally: a stand-in Bot API, the bot, a web chat page"
+        "sandbox",
+        help="run everything locally: a stand-in Bot API, the bot, a web chat page",
+        description="Try rostbot on this computer, with no token and no internet: the real "
+        "bot talks to a local stand-in for Telegram, and a page on 127.0.0.1 shows phone-like "
+        "chats (new people opening letter links, a coordinator, what the database holds). "
+        "The database, demo keys and chats stay in the data folder between runs.",
     )
     sandbox.add_argument(
         "--data",

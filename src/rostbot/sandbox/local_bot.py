@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from rostbot.config import Settings
+from rostbot.config import ConfigError, Settings
 from rostbot.crypto.analyst_keys import generate_keypair
 from rostbot.crypto.server_secret import ServerSecret
 from rostbot.invitations import issue_codes, link
@@ -88,6 +88,11 @@ class LocalBot:
         return link(self.api.bot_username, code)
 
 
+def _check_folder(data: Path) -> None:
+    if data.exists() and not data.is_dir():
+        raise ConfigError(f"--data {data} is a file: name a folder (it is made if missing)")
+
+
 @asynccontextmanager
 async def local_bot(
     *, data: Path, flows: Path | None, api_port: int = 0
@@ -97,6 +102,7 @@ async def local_bot(
     One sandbox per data folder: a second one on the same folder stops before it starts
     anything (`AlreadyRunning`).
     """
+    _check_folder(data)
     with running_alone(data / DATABASE_NAME, where=data):
         async with SandboxBotApi(port=api_port) as api:
             settings = sandbox_settings(api, data, flows)

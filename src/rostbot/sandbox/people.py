@@ -10,11 +10,13 @@ wait on it with `wait_for_message`, which sleeps on an asyncio.Condition rather 
 from __future__ import annotations
 
 import asyncio
+import base64
 import copy
+import dataclasses
 import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from rostbot.sandbox.limits import JSONDict, detect_entities
 
@@ -114,6 +116,34 @@ class BotMessage:
             return []
         return [_key_text(key) for row in self.reply_markup.get("keyboard", []) for key in row]
 
+    def saved(self) -> JSONDict:
+        """This message as JSON (file contents in base64), for `from_saved`."""
+        fields = dataclasses.asdict(self)
+        for kind in ("document", "photo"):
+            if fields[kind] is not None:
+                fields[kind] = _media_saved(fields[kind])
+        return fields
+
+    @classmethod
+    def from_saved(cls, saved: JSONDict) -> BotMessage:
+        fields = {f.name: saved[f.name] for f in dataclasses.fields(cls) if f.name in saved}
+        for kind in ("document", "photo"):
+            if fields.get(kind) is not None:
+                fields[kind] = _media_loaded(fields[kind])
+        return cls(**fields)
+
+
+def _media_saved(media: dict[str, Any]) -> JSONDict:
+    saved = dict(media)
+    saved["content"] = base64.b64encode(media.get("content") or b"").decode("ascii")
+    return saved
+
+
+def _media_loaded(saved: dict[str, Any]) -> JSONDict:
+    media = dict(saved)
+    media["content"] = base64.b64decode(saved.get("content") or "")
+    return media
+
 
 def _key_text(key: object) -> str:
     return str(key["text"]) if isinstance(key, dict) else str(key)
@@ -193,6 +223,29 @@ class SandboxChat:
     async def notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
+
+    def saved(self) -> JSONDict:
+        """What this chat holds, as JSON, so that a new server can take it over (`restore`)."""
+        return {
+            "next_message_id": self._next_message_id,
+            "messages": list(self._messages.values()),
+            "bot_messages": [message.saved() for message in self.inbox],
+            "reply_keyboard": self.reply_keyboard,
+            "menu_button": self.menu_button,
+        }
+
+    def restore(self, saved: JSONDict) -> None:
+        """Take over a chat saved by `saved`: its messages and its next message id, so the
+        bot can still edit, delete and get presses on the messages it sent before."""
+        self._next_message_id = max(self._next_message_id, int(saved["next_message_id"]))
+        for message in saved.get("messages", []):
+            self._messages[int(message["message_id"])] = message
+        for fields in saved.get("bot_messages", []):
+            message = BotMessage.from_saved(fields)
+            self._bot_messages[message.message_id] = message
+            self.inbox.append(message)
+        self.reply_keyboard = saved.get("reply_keyboard")
+        self.menu_button = saved.get("menu_button")
 
     # ---------------------------------------------------------------- reading what the bot sent
 

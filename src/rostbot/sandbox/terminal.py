@@ -15,6 +15,7 @@ from pathlib import Path
 from rostbot.sandbox.botapi import SandboxBotApi
 from rostbot.sandbox.local_bot import local_bot
 from rostbot.sandbox.people import BotMessage, SandboxUser
+from rostbot.sandbox.user_ids import new_user_id
 
 HELP = """\
 Type a message and press Enter to send it to the bot.
@@ -29,15 +30,21 @@ Type a message and press Enter to send it to the bot.
 class TerminalChat:
     """Prints what the bot sends to one simulated person; turns typed lines into updates."""
 
-    def __init__(self, api: SandboxBotApi, lang: str, write: Callable[[str], None]) -> None:
+    def __init__(
+        self, api: SandboxBotApi, lang: str, write: Callable[[str], None], data: Path
+    ) -> None:
         self.api = api
         self.lang = lang
+        self.data = data
         self.write = write
         self.user = self._new_person()
         api.add_listener(self._on_bot_message)
 
     def _new_person(self) -> SandboxUser:
-        return self.api.user(first_name="Demo", language_code=self.lang)
+        # An id never used on this data folder: the bot's database outlives the run.
+        return self.api.user(
+            first_name="Demo", language_code=self.lang, user_id=new_user_id(self.data)
+        )
 
     def reset(self) -> None:
         self.user = self._new_person()
@@ -84,7 +91,7 @@ async def run_terminal_sandbox(*, data: Path, flows: Path | None, lang: str, api
 
     async with local_bot(data=data, flows=flows, api_port=api_port) as local:
         api, services = local.api, local.services
-        chat = TerminalChat(api, lang, write)
+        chat = TerminalChat(api, lang, write, data)
         write(f"rostbot sandbox: Bot API stand-in at {api.base_url}, data in {data}")
         write(f"flows: {', '.join(sorted(services.flows))}")
         write(HELP)

@@ -4,7 +4,9 @@ Owns the cast (respondents, each opened with a fresh letter link, and one coordi
 the page's view of every chat in the order a phone shows it (what the person sent, what
 the bot sent, edited in place when the bot edits), and the fan-out of live events to
 every open page. People act only through the sandbox's Python API (`SandboxUser`), the
-same way the tests do, so the bot sees ordinary Telegram updates.
+same way the tests do, so the bot sees ordinary Telegram updates. Every new person gets a
+Telegram id never used on this data folder before (`user_ids`), and the chats are kept in
+the data folder (`history`), so a restarted sandbox shows them again and they go on.
 """
 
 from __future__ import annotations
@@ -12,11 +14,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from rostbot.sandbox.local_bot import COORDINATOR_ID, LocalBot
 from rostbot.sandbox.people import BotMessage, SandboxUser
+from rostbot.sandbox.user_ids import new_user_id
+from rostbot.sandbox.webchat.destructive import is_destructive
+from rostbot.sandbox.webchat.history import HISTORY_FILE, ChatHistoryFile
+
+log = logging.getLogger(__name__)
 
 JSON = dict[str, Any]
 Role = Literal["respondent", "coordinator"]
@@ -54,7 +63,10 @@ class SimulatedPerson:
 
 def _button_json(button: JSON) -> JSON:
     if "callback_data" in button:
-        return {"text": button["text"], "kind": "callback"}
+        found = {"text": button["text"], "kind": "callback"}
+        if is_destructive(str(button["callback_data"])):
+            found["destructive"] = True  # the page never moves the focus onto it
+        return found
     if "url" in button:
         return {"text": button["text"], "kind": "url", "url": button["url"]}
     return {"text": button["text"], "kind": "other"}
@@ -73,7 +85,107 @@ class ChatDesk:
         self._coordinator: SandboxUser | None = None
         self._subscribers: set[asyncio.Queue[JSON]] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._history = ChatHistoryFile(local.data / HISTORY_FILE, self._saved)
+        self._bring_back(self._history.load())
         local.api.add_listener(self._on_bot_message)
+
+    # ------------------------------------------------------------------ kept across restarts
+
+    def _saved(self) -> JSON:
+        return {"people": [self._person_saved(person) for person in self.people.values()]}
+
+    @staticmethod
+    def _person_saved(person: SimulatedPerson) -> JSON:
+        user = person.user
+        return {
+            "key": person.key,
+            "role": person.role,
+            "number": person.number,
+            "lang": person.lang,
+            "flow": person.flow_id,
+            "user": {
+                "id": user.id,
+                "first_name": user.first_name,
+                "language_code": user.language_code,
+                "has_started": user.has_started,
+                "chat": user.saved(),
+            },
+            "items": [
+                {
+                    "key": item.key,
+                    "sender": item.sender,
+                    "text": item.text,
+                    "note": item.note,
+                    "message_id": item.bot_message.message_id if item.bot_message else None,
+                }
+                for item in person.items
+            ],
+        }
+
+    def _bring_back(self, saved: JSON | None) -> None:
+        """Show the chats of the sandbox's last run again, each with a note of the restart."""
+        if not saved or not saved.get("people"):
+            return
+        try:
+            for record in saved["people"]:
+                self._bring_back_person(record)
+        except (KeyError, TypeError, ValueError):
+            log.warning("sandbox page: the saved chats could not be read; the page starts empty")
+            self.people.clear()
+            self._by_chat.clear()
+            return
+        numbers = {"respondent": 0, "coordinator": 0}
+        for person in self.people.values():
+            numbers[person.role] = max(numbers[person.role], person.number)
+        self._numbers = {role: itertools.count(n + 1) for role, n in numbers.items()}
+        keys = [int(key[1:]) for key in self.people if key[1:].isdigit()]
+        self._keys = itertools.count(max(keys, default=0) + 1)
+        lines = [
+            int(match[1])
+            for person in self.people.values()
+            for item in person.items
+            if (match := re.fullmatch(r"[nu](\d+)", item.key))
+        ]
+        self._lines = itertools.count(max(lines, default=0) + 1)
+        for person in self.people.values():
+            self.add_note(person, "restart", "")
+
+    def _bring_back_person(self, record: JSON) -> None:
+        found = record["user"]
+        role: Role = "coordinator" if record["role"] == "coordinator" else "respondent"
+        user = self.local.api.user(
+            first_name=str(found["first_name"]),
+            language_code=found["language_code"],
+            user_id=COORDINATOR_ID if role == "coordinator" else int(found["id"]),
+        )
+        user.restore(found["chat"])
+        user.has_started = bool(found["has_started"])
+        if role == "coordinator":
+            self._coordinator = user
+        sent = {message.message_id: message for message in user.inbox}
+        person = SimulatedPerson(
+            str(record["key"]),
+            role,
+            int(record["number"]),
+            str(record["lang"]),
+            record["flow"],
+            user,
+        )
+        for item in record["items"]:
+            message_id = item.get("message_id")
+            message = sent.get(message_id) if message_id is not None else None
+            if item["sender"] == "bot" and message is None:
+                continue
+            sender: Literal["bot", "me", "note"] = (
+                "bot" if item["sender"] == "bot" else "me" if item["sender"] == "me" else "note"
+            )
+            person.items.append(
+                Item(
+                    str(item["key"]), sender, str(item.get("text") or ""), message, item.get("note")
+                )
+            )
+        self.people[person.key] = person
+        self._by_chat[user.chat_id] = person
 
     # ------------------------------------------------------------------ live events
 
@@ -88,6 +200,8 @@ class ChatDesk:
         self._subscribers.discard(queue)
 
     def publish(self, event: JSON) -> None:
+        if event["type"] != "toast":
+            self._history.changed()
         for queue in self._subscribers:
             try:
                 queue.put_nowait(event)
@@ -155,7 +269,11 @@ class ChatDesk:
 
     def add_respondent(self, lang: str, flow_id: str | None) -> SimulatedPerson:
         number = next(self._numbers["respondent"])
-        user = self.local.api.user(first_name=f"Demo {number}", language_code=lang)
+        user = self.local.api.user(
+            first_name=f"Demo {number}",
+            language_code=lang,
+            user_id=new_user_id(self.local.data),
+        )
         return self._add(
             SimulatedPerson(f"p{next(self._keys)}", "respondent", number, lang, flow_id, user)
         )
@@ -245,6 +363,7 @@ class ChatDesk:
         for task in list(self._tasks):
             task.cancel()
         self._subscribers.clear()
+        await self._history.close()
 
     def file_of(self, person: SimulatedPerson, message_id: int) -> JSON | None:
         message = person.user.bot_message(message_id)

@@ -9,7 +9,8 @@ typo in one file never breaks the chats already going on.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from rostbot.core.flow_loader import FlowFileError, load_flows
 from rostbot.core.flow_model import LANGUAGES
@@ -18,7 +19,8 @@ from rostbot.sandbox.webchat.chats import ChatDesk, ChatInputError, SimulatedPer
 
 @dataclass(frozen=True)
 class ReloadResult:
-    problems: list[str]  # each as `rostbot flows check` prints it
+    # each as `rostbot flows check` finds it: file, line, path; its reason in English
+    problems: list[dict[str, Any]]
     flow_ids: list[str]  # the flows the bot runs now
 
     @property
@@ -44,12 +46,12 @@ async def reload_flows(desk: ChatDesk) -> ReloadResult:
     """Read the flow folder again; use it only if `flows check` finds no problem."""
     services = desk.local.services
     folder = services.settings.flows_dir
-    problems: list[str] = []
+    problems: list[dict[str, Any]] = []
     try:
         # The same checks as `rostbot flows check`, in one read of the folder.
         services.flows = await asyncio.to_thread(load_flows, folder)
     except FlowFileError as exc:
-        problems = [str(problem) for problem in exc.problems]
+        problems = [asdict(problem) for problem in exc.problems]
     result = ReloadResult(problems, sorted(services.flows))
     snapshot = desk.snapshot()
     desk.publish({"type": "flows", "flows": snapshot["flows"], "problems": result.problems})

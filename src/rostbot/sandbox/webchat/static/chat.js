@@ -151,9 +151,18 @@ function showReload() {
   status.textContent = t("reloadProblems");
   for (const problem of result.problems) {
     const item = document.createElement("li");
-    item.textContent = problem;
+    const where = problem.line ? t("problemAtLine", { file: problem.file, line: problem.line }) : problem.file;
+    item.append(element("span", "problem-where", where + (problem.path ? ", " + t("problemField", { path: problem.path }) : "") + ": "));
+    // The checker's own words, as `rostbot flows check` prints them, are English.
+    const reason = element("span", "problem-reason", problem.reason);
+    reason.lang = "en";
+    item.append(reason);
     list.append(item);
   }
+  const note = document.createElement("li");
+  note.className = "problems-note";
+  note.textContent = t("reloadProblemsEnglish");
+  list.append(note);
   list.hidden = false;
 }
 
@@ -252,11 +261,14 @@ function addPerson(data) {
   const detail = element("p", "chat-detail");
   head.append(title, detail);
 
-  const list = element("ol", "messages");
-  list.setAttribute("role", "log");
-  list.setAttribute("aria-live", "polite");
-  list.setAttribute("aria-labelledby", title.id);
-  list.tabIndex = 0; // a scrolling region must be reachable by keyboard
+  // role=log sits on a wrapper: on the <ol> itself it would hide the list from its items.
+  const log = element("div", "messages");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-labelledby", title.id);
+  log.tabIndex = 0; // a scrolling region must be reachable by keyboard
+  const list = element("ol", "message-list");
+  log.append(list);
 
   const toast = element("p", "toast");
   toast.setAttribute("role", "status");
@@ -277,9 +289,10 @@ function addPerson(data) {
   menuButton.setAttribute("aria-controls", menu.id);
   const label = element("label", "visually-hidden");
   label.htmlFor = id + "-input";
-  const input = element("input", "composer-input");
+  // Several lines, as in Telegram: Enter sends, Shift+Enter starts a new line.
+  const input = element("textarea", "composer-input");
   input.id = id + "-input";
-  input.type = "text";
+  input.rows = 1;
   input.autocomplete = "off";
   input.maxLength = 4096;
   const send = element("button", "send primary");
@@ -289,10 +302,12 @@ function addPerson(data) {
   const error = element("p", "chat-error");
   error.setAttribute("role", "alert");
 
-  section.append(head, list, toast, menu, form, error);
+  section.append(head, log, toast, menu, form, error);
   document.getElementById("chats-row").append(section);
 
-  const person = { data, section, list, input, error, menu, menuButton, pendingFocus: false };
+  // follow: the chat shows its newest message, as a phone's chat does, until the person
+  // scrolls up to read older ones.
+  const person = { data, section, log, list, input, error, menu, menuButton, pendingFocus: false, follow: true };
   state.people.set(data.key, person);
   state.order.push(data.key);
 
@@ -305,6 +320,15 @@ function addPerson(data) {
   });
   input.addEventListener("input", () => {
     person.pendingFocus = false;
+    fitInput(input);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    form.requestSubmit();
+  });
+  log.addEventListener("scroll", () => {
+    if (log.clientHeight > 0) person.follow = atEnd(log);
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -314,7 +338,24 @@ function addPerson(data) {
   renderPersonTexts(person);
   for (const item of data.items) addItem(data.key, item);
   if (!state.active) selectPerson(data.key, { focus: false });
+  showNewest(person);
   renderPeopleNav();
+}
+
+// The box grows with what is typed, up to a few lines, then scrolls.
+function fitInput(input) {
+  input.style.height = "auto";
+  input.style.height = Math.min(input.scrollHeight + 2, 160) + "px";
+}
+
+function atEnd(log) {
+  return log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+}
+
+// Scroll the chat (never the page) to its newest message; a hidden chat (one chat at a time
+// at phone width) does it when it is shown.
+function showNewest(person) {
+  if (person.follow) person.log.scrollTop = person.log.scrollHeight;
 }
 
 function renderPersonTexts(person) {
@@ -392,6 +433,7 @@ function selectPerson(key, { focus }) {
   for (const other of state.people.values()) {
     other.section.classList.toggle("active", other === person);
   }
+  showNewest(person);
   renderPeopleNav();
   if (focus) {
     person.section.scrollIntoView({ block: "nearest", inline: "nearest" });
@@ -405,11 +447,22 @@ async function sendText(person, text) {
     showError(person.error, new Error("empty-message"));
     return;
   }
+  // The box empties and the focus may follow the bot's answer at once, as in Telegram:
+  // the answer can come before the server has said the message went out.
+  const typed = person.input.value === text;
+  if (typed) {
+    person.input.value = "";
+    fitInput(person.input);
+  }
+  person.pendingFocus = true;
   try {
     await post(`/api/people/${person.data.key}/text`, { text });
-    person.input.value = "";
-    person.pendingFocus = true;
   } catch (error) {
+    person.pendingFocus = false;
+    if (typed && !person.input.value) {
+      person.input.value = text;
+      fitInput(person.input);
+    }
     showError(person.error, error);
   }
 }
@@ -438,7 +491,27 @@ function formatSize(bytes) {
 }
 
 // What the sandbox itself says in a chat, by kind of note.
-const NOTES = { letter: "letterNote", coordinator: "coordinatorNote" };
+const NOTES = { letter: "letterNote", coordinator: "coordinatorNote", restart: "restartNote" };
+
+// The letter's link opens this person's chat with the bot and sends /start with its code,
+// as tapping the link in a letter does in Telegram.
+function letterLink(person, url) {
+  let code = null;
+  try {
+    code = new URL(url).searchParams.get("start");
+  } catch (error) {
+    code = null;
+  }
+  if (!code) return element("p", "text note-text", url);
+  const link = element("a", "text note-text letter-link", url);
+  link.href = url;
+  link.addEventListener("click", async (event) => {
+    event.preventDefault();
+    selectPerson(person.data.key, { focus: true });
+    await sendText(person, "/start " + code);
+  });
+  return link;
+}
 
 function fillItem(person, node, item) {
   node.item = item;
@@ -452,7 +525,8 @@ function fillItem(person, node, item) {
   }
   if (item.from === "note") {
     node.append(element("p", "note-title", t(NOTES[item.note] || "note")));
-    if (item.text) node.append(element("p", "text note-text", item.text));
+    if (item.text && item.note === "letter") node.append(letterLink(person, item.text));
+    else if (item.text) node.append(element("p", "text note-text", item.text));
     return;
   }
   if (item.file) {
@@ -481,6 +555,7 @@ function fillItem(person, node, item) {
           control.type = "button";
           control.dataset.row = rowIndex;
           control.dataset.column = columnIndex;
+          if (button.destructive) control.dataset.destructive = "yes";
           if (button.kind === "callback") {
             control.addEventListener("click", () => press(person, item.message_id, rowIndex, columnIndex));
           } else {
@@ -502,11 +577,10 @@ function addItem(key, item) {
   node.dataset.key = item.key;
   node.tabIndex = -1;
   fillItem(person, node, item);
-  const list = person.list;
-  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  list.append(node);
+  person.list.append(node);
   // Scroll the chat only, never the page, as a phone's chat follows new messages.
-  if (nearBottom || item.from === "me") list.scrollTop = list.scrollHeight;
+  if (item.from === "me") person.follow = true;
+  showNewest(person);
   if (item.from === "bot") moveFocusAfterAnswer(person, node, item);
 }
 
@@ -516,12 +590,16 @@ function moveFocusAfterAnswer(person, node, item) {
   if (!person.pendingFocus) return;
   const active = document.activeElement;
   const lost = active === null || active === document.body;
-  const waiting = lost || person.list.contains(active) || (active === person.input && !person.input.value);
+  const waiting = lost || person.log.contains(active) || (active === person.input && !person.input.value);
   if (!waiting) return; // the person is busy elsewhere (typing, the menu, another chat)
-  const first = node.querySelector(".inline-button:not([disabled])");
-  if (first) {
+  // Never onto a button that cannot be undone ("Yes, erase"): onto the safe choice beside
+  // it ("No, go back"), or else onto the message itself, which is read out.
+  const buttons = [...node.querySelectorAll(".inline-button:not([disabled])")];
+  const risky = buttons.some((button) => button.dataset.destructive);
+  const target = risky ? buttons.find((button) => !button.dataset.destructive) || node : buttons[0];
+  if (target) {
     person.pendingFocus = false;
-    first.focus();
+    target.focus();
   } else if (lost) {
     person.input.focus();
   }
