@@ -30,26 +30,28 @@ bootstrap_venv() {
 }
 
 # Sourced by ./test.sh: install the node packages of tests/ical_js (Mozilla's ical.js, the
-# calendar reader of Thunderbird and Nextcloud) with `npm ci` when node and npm are here
-# and node_modules is missing or older than package-lock.json. Without node the tests that
-# read calendar files with ical.js skip outside CI (tests/system_tools.py); .ci/run
-# installs Debian's nodejs and npm.
+# calendar reader of Thunderbird and Nextcloud) and tests/axe_js (Deque's axe-core, which
+# checks the sandbox page's accessibility) with `npm ci` when node and npm are here and a
+# node_modules is missing or older than its package-lock.json. Without node the tests that
+# use them skip outside CI (tests/system_tools.py); .ci/run installs Debian's nodejs and npm.
 bootstrap_node_tests() {
     local root
     root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-    local project="$root/tests/ical_js"
     command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || return 0
-    local stamp_want
-    stamp_want="$(sha256sum "$project/package-lock.json" | cut -c1-16)"
-    local stamp_file="$project/node_modules/.rostbot-installed"
-    if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp_want" ]]; then
-        return 0
-    fi
-    echo "rostbot: installing the node packages of tests/ical_js ..." >&2
-    if (cd "$project" && npm ci --no-audit --no-fund --loglevel=error >&2); then
-        echo "$stamp_want" > "$stamp_file"
-    else
-        echo "rostbot: npm ci failed in tests/ical_js; tests reading calendars with ical.js" \
-            "will skip (fail in CI)" >&2
-    fi
+    local name project stamp_want stamp_file
+    for name in ical_js axe_js; do
+        project="$root/tests/$name"
+        stamp_want="$(sha256sum "$project/package-lock.json" | cut -c1-16)"
+        stamp_file="$project/node_modules/.rostbot-installed"
+        if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp_want" ]]; then
+            continue
+        fi
+        echo "rostbot: installing the node packages of tests/$name ..." >&2
+        if (cd "$project" && npm ci --no-audit --no-fund --loglevel=error >&2); then
+            echo "$stamp_want" > "$stamp_file"
+        else
+            echo "rostbot: npm ci failed in tests/$name; the tests that use it" \
+                "will skip (fail in CI)" >&2
+        fi
+    done
 }

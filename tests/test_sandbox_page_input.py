@@ -6,10 +6,12 @@ bot answers over the stand-in Bot API.
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Page, expect
 
 from page_steps import (
     LAPTOP,
@@ -26,6 +28,9 @@ from rostbot.sandbox.webchat.server import PageServer
 from system_tools import in_ci
 
 pytest_plugins = ["page_fixtures"]
+
+# Deque's axe-core, installed by ./test.sh (`npm ci` in tests/axe_js).
+AXE = Path(__file__).resolve().parent / "axe_js" / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = pytest.mark.skipif(
     chromium_missing() is not None and not in_ci(), reason=chromium_missing() or ""
@@ -125,3 +130,45 @@ async def test_the_chat_log_wraps_a_list_of_messages(browser: Browser, sandbox: 
     tree = await person.aria_snapshot()
     assert 'log "Person 1"' in tree
     assert "- list:" in tree or "- list " in tree
+
+
+async def axe_problems(page: Page) -> list[str]:
+    """What axe-core finds serious or critical on the page as it is now (WCAG 2.x A and AA)."""
+    if not AXE.is_file():
+        reason = "tests/axe_js/node_modules is missing; ./test.sh runs npm ci there"
+        if in_ci():
+            raise AssertionError(reason)
+        pytest.skip(reason)
+    # Evaluated through the browser's debugging protocol, which the page's CSP allows.
+    await page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = await page.evaluate(
+        """async () => (await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                            'wcag22aa', 'best-practice']},
+        })).violations.map(v => ({id: v.id, impact: v.impact,
+                                 where: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"""
+    )
+    return [
+        json.dumps(problem, ensure_ascii=False)
+        for problem in found
+        if problem["impact"] in ("serious", "critical")
+    ]
+
+
+async def test_axe_core_finds_nothing_serious_on_the_page_in_use(
+    browser: Browser, sandbox: PageServer
+) -> None:
+    page = await open_page(browser, sandbox, LAPTOP)
+    assert await axe_problems(page) == []
+    await start_flow(page, "Om mötet", "svenska")
+    person = chat(page, "Person 1")
+    await consent(person, "sv", "Ja, jag vill vara med")
+    await expect(bot_bubbles(person).filter(has_text="Fråga 1 av")).to_be_visible()
+    await person.get_by_role("button", name="Meny").click()
+    await page.get_by_role("button", name="Chatta som samordnare").click()
+    await expect(chat(page, "Samordnare").locator("li.from-note")).to_be_visible()
+    await page.get_by_role("button", name="Visa igen").click()
+    await expect(page.locator('[data-table="respondents"]')).to_be_visible()
+    assert await axe_problems(page) == []
+    await page.get_by_label("Sidans språk").select_option("da")
+    assert await axe_problems(page) == []

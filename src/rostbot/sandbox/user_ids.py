@@ -3,8 +3,9 @@
 The bot keeps what it knows about a person (language, consent, answers, bookings) under a
 pseudonym of their Telegram id, and the database outlives a sandbox's run. A sandbox that
 handed out an id again after a restart would give a new person an earlier person's data.
-So the next id is kept in the data folder, and ids also start above the clock's count of
-seconds, which keeps them new when that file is lost.
+So the next id is kept in the data folder. Ids also start above the clock's count of
+seconds, so that even without that file they stay clear of earlier runs' ids unless those
+runs made more people than seconds have passed since.
 """
 
 from __future__ import annotations
