@@ -10,6 +10,9 @@ one of them) and the year `(*, *, year)`, and for all units and providers every 
 and month. Cells are tied by sums, which the reader derives from the rows: units add up
 to their year, providers add up to their year, quarters to their year, months to their
 quarter, and, when the flow's all-time response count is published, years to that count.
+Where a flow has cohorts and waves, each cohort and each wave of a cohort has a row for all
+time (`period` `all`); the reader takes the waves of a cohort to add up to the cohort, and
+the cohorts to add up to what the years add up to (both are every person of the flow).
 
 The model, per indicator:
 
@@ -54,7 +57,7 @@ RATED = (*COUNTS, "rating_sum")
 CEILING = 100_000
 POSITIVE_FROM = 7  # the codebook's default: ratings from 7 up are positive
 
-Cell = tuple[str, str, str]  # (unit or *, provider or *, period)
+Cell = tuple[str, str, str]  # (unit or *, provider or *, period); see row_cell for cohorts
 Key = tuple[str, str]  # (flow_id, indicator)
 CellKey = tuple[str, str, Cell]  # (flow_id, indicator, cell)
 Name = tuple[str, Cell, str]  # (indicator, cell, quantity)
@@ -117,7 +120,21 @@ class Knowledge:
 # --- periods and cells -------------------------------------------------------------------
 
 
+COHORT = "cohort "  # a cohort's or a wave's cell: (COHORT + cohort, wave or *, "all")
+ALL_TIME = "all"
+
+
+def row_cell(row: Mapping[str, str]) -> Cell:
+    """The cell a row of indicators.csv is about (rows without cohort columns: no cohort)."""
+    cohort = row.get("cohort", TOTAL)
+    if cohort != TOTAL:
+        return (COHORT + cohort, row["wave"], ALL_TIME)
+    return (row["unit"], row["provider"], row["period"])
+
+
 def period_kind(period: str) -> str:
+    if period == ALL_TIME:
+        return "all"
     if len(period) == 4:
         return "year"
     return "quarter" if "-Q" in period else "month"
@@ -128,21 +145,32 @@ def quarter_of(month: str) -> str:
     return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
 
 
-def cells_of_person(unit: str, provider: str, month: str) -> tuple[Cell, ...]:
-    """The published cells a person of (unit, provider, month) is counted in."""
+def cells_of_person(
+    unit: str, provider: str, month: str, cohort: str = "", wave: str = "", waves: bool = False
+) -> tuple[Cell, ...]:
+    """The published cells a person of (unit, provider, month) is counted in; with `waves`
+    (the flow has cohorts or waves), their cohort's and wave's too."""
     year = month[:4]
-    return (
+    cells: tuple[Cell, ...] = (
         (unit, TOTAL, year),
         (TOTAL, provider, year),
         (TOTAL, TOTAL, year),
         (TOTAL, TOTAL, quarter_of(month)),
         (TOTAL, TOTAL, month),
     )
+    if waves:
+        cells += ((COHORT + cohort, TOTAL, ALL_TIME), (COHORT + cohort, wave, ALL_TIME))
+    return cells
 
 
 def _check_shape(cell: Cell) -> None:
     unit, provider, period = cell
-    if period_kind(period) == "year":
+    if period == ALL_TIME:
+        if not unit.startswith(COHORT):
+            raise ValueError(f"unexpected cell {cell}")
+    elif unit.startswith(COHORT):
+        raise ValueError(f"unexpected cell {cell}")
+    elif period_kind(period) == "year":
         if unit != TOTAL and provider != TOTAL:
             raise ValueError(f"unexpected cell {cell}")
     elif (unit, provider) != (TOTAL, TOTAL):
@@ -155,7 +183,10 @@ def published_sums(cells: Iterable[Cell]) -> list[tuple[Cell, tuple[Cell, ...]]]
     for cell in present:
         _check_shape(cell)
     sums: list[tuple[Cell, tuple[Cell, ...]]] = []
-    for year in sorted({c[2][:4] for c in present}):
+    for cohort in sorted({c[0] for c in present if c[2] == ALL_TIME}):
+        waves = tuple(sorted(c for c in present if c[0] == cohort and c[1] != TOTAL))
+        sums.append(((cohort, TOTAL, ALL_TIME), waves))
+    for year in sorted({c[2][:4] for c in present if c[2] != ALL_TIME}):
         total = (TOTAL, TOTAL, year)
         of_year = sorted(c for c in present if c[2] == year)
         sums.append((total, tuple(c for c in of_year if c[0] != TOTAL)))
@@ -179,8 +210,11 @@ def count_cells(answers: Iterable[CountedAnswer]) -> dict[CellKey, Count]:
     """The true n, answers, positive answers and sum of ratings of every published cell."""
     people: dict[CellKey, set[str]] = defaultdict(set)
     totals: dict[CellKey, Counter[str]] = defaultdict(Counter)
+    answers = list(answers)
+    with_waves = {a.flow_id for a in answers if a.cohort or a.wave}
     for a in answers:
-        for cell in cells_of_person(a.unit, a.provider, a.month):
+        waves = a.flow_id in with_waves
+        for cell in cells_of_person(a.unit, a.provider, a.month, a.cohort, a.wave, waves):
             key = (a.flow_id, a.indicator, cell)
             people[key].add(a.response)
             totals[key].update(answers=1, positive=int(a.positive), rating_sum=a.rating or 0)
@@ -267,7 +301,7 @@ def read_rows(rows: Iterable[Mapping[str, str]], knowledge: Knowledge) -> list[I
     with_mean: set[Key] = set()
     for row in rows:
         key = (row["flow_id"], row["indicator"])
-        cell = (row["unit"], row["provider"], row["period"])
+        cell = row_cell(row)
         _check_shape(cell)
         if cell in shown[key] or cell in hidden[key]:
             raise ValueError(f"two rows for {key} {cell}")
@@ -423,8 +457,14 @@ def _add_view(
             terms = [(1.0, _value(view, own, total, quantity))]
             terms += [(-1.0, _value(view, own, part, quantity)) for part in parts]
             program.require(combine(*terms), 0, 0)
+    years = [c for c in view.cells if c[:2] == (TOTAL, TOTAL) and period_kind(c[2]) == "year"]
+    cohorts = [c for c in view.cells if c[2] == ALL_TIME and c[1] == TOTAL]
+    if cohorts:  # the cohorts hold the same people as the years
+        for quantity in view.quantities:
+            terms = [(1.0, _value(view, own, year, quantity)) for year in years]
+            terms += [(-1.0, _value(view, own, cohort, quantity)) for cohort in cohorts]
+            program.require(combine(*terms), 0, 0)
     if view.all_time_n is not None:
-        years = [c for c in view.cells if c[:2] == (TOTAL, TOTAL) and period_kind(c[2]) == "year"]
         years_n = combine(*((1.0, _value(view, own, year, "n")) for year in years))
         program.require(years_n, view.all_time_n, view.all_time_n)
     for cell in sorted(view.hidden):
