@@ -282,6 +282,11 @@ def test_invite_takes_the_bot_from_the_environment(tmp_path: Path) -> None:
         ),
         (["--flow", "meeting_feedback", "--unit", "u1", "--bot", "rost_bot\n"], {}, "bot username"),
         (
+            ["--flow", "meeting_feedback", "--unit", "u1", "--bot", "rost_bot", "--out", "n/l"],
+            {},
+            "cannot write n/l",
+        ),
+        (
             ["--flow", "meeting_feedback", "--unit", "u1", "--bot", "rost_bot", "--provider", ""],
             {},
             "--provider",

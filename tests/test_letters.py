@@ -27,8 +27,8 @@ from rostbot.config import Settings
 from rostbot.core.flow_loader import load_flows
 from rostbot.core.flow_time import estimated_minutes
 from rostbot.core.spreadsheet_cells import formula_like, original
-from rostbot.invitations import make_invitations
-from rostbot.letters.making import code_of, withdrawn_on_failure
+from rostbot.invitations import code_of, make_invitations
+from rostbot.letters.making import withdrawn_on_failure
 from rostbot.letters.page import check_fits
 from rostbot.letters.template import default_template, filled, letter_values
 from system_tools import need

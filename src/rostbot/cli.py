@@ -348,7 +348,7 @@ def _skip_summary(flow: Flow) -> str:
 
 
 def _cmd_invite(args: argparse.Namespace) -> int:
-    from rostbot.invitations import make_invitations
+    from rostbot.invitations import make_invitations, withdraw
 
     settings = settings_from_env()
     bot = args.bot or os.environ.get("ROSTBOT_BOT_USERNAME")
@@ -372,6 +372,7 @@ def _cmd_invite(args: argparse.Namespace) -> int:
         try:
             args.out.write_text("\n".join(links) + "\n", encoding="utf-8")
         except OSError as exc:
+            asyncio.run(withdraw(settings, links))  # shown nowhere, so no letter holds them
             raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
     print("\n".join(links))
     return 0

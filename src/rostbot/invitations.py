@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 from rostbot.config import ConfigError, Settings
 from rostbot.core import unit_names
@@ -18,6 +20,11 @@ BOT_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
 def link(bot: str, code: str) -> str:
     return f"https://t.me/{bot}?start={code}"
+
+
+def code_of(deep_link: str) -> str:
+    """The invitation code in a deep link (its `start` parameter)."""
+    return parse_qs(urlsplit(deep_link).query)["start"][0]
 
 
 async def make_invitations(
@@ -97,3 +104,12 @@ async def issue_codes(
         today=datetime.now(UTC).date().isoformat(),
     )
     return codes
+
+
+async def withdraw(settings: Settings, links: Sequence[str]) -> int:
+    """Delete the not yet used invitations behind `links` (no letter holds them); how many."""
+    db = await Database.open(settings.db_path)
+    try:
+        return await invitations.remove_unused(db, [code_hash(code_of(li)) for li in links])
+    finally:
+        await db.close()

@@ -17,12 +17,10 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 from rostbot.config import ConfigError, Settings
 from rostbot.core.flow_loader import load_flows
-from rostbot.invitations import make_invitations
-from rostbot.journey.consent import code_hash
+from rostbot.invitations import code_of, make_invitations, withdraw
 from rostbot.letters.mail_merge import mail_merge_csv
 from rostbot.letters.page import check_fits, letters_pdf
 from rostbot.letters.template import (
@@ -32,8 +30,6 @@ from rostbot.letters.template import (
     letter_values,
     read_template,
 )
-from rostbot.store import invitations
-from rostbot.store.database import Database
 
 MAX_LETTERS = 1000  # pages in one PDF; more letters: run it again
 
@@ -98,20 +94,6 @@ class OutputFile:
         self._temporary.unlink(missing_ok=True)
         if self._placed:
             self.path.unlink(missing_ok=True)
-
-
-def code_of(link: str) -> str:
-    """The invitation code in a deep link (its `start` parameter)."""
-    return parse_qs(urlsplit(link).query)["start"][0]
-
-
-async def withdraw(settings: Settings, links: Sequence[str]) -> int:
-    """Delete the not yet used invitations behind `links`; return how many went."""
-    db = await Database.open(settings.db_path)
-    try:
-        return await invitations.remove_unused(db, [code_hash(code_of(li)) for li in links])
-    finally:
-        await db.close()
 
 
 @contextlib.contextmanager
