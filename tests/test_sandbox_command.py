@@ -15,8 +15,11 @@ import aiohttp
 import pytest
 
 from rostbot.cli import main
-from rostbot.sandbox.local_bot import COORDINATOR_ID
+from rostbot.sandbox.local_bot import COORDINATOR_ID, local_bot
 from rostbot.sandbox.user_ids import new_user_id
+from rostbot.sandbox.webchat.chats import ChatDesk
+from rostbot.sandbox.webchat.flow_preview import open_flow
+from rostbot.sandbox.webchat.history import HISTORY_FILE
 from rostbot.sandbox.webchat.server import static_folder
 
 SANDBOX = [sys.executable, "-m", "rostbot", "sandbox", "--terminal", "--data", "data"]
@@ -230,3 +233,20 @@ def test_a_new_person_never_gets_an_id_given_before_on_the_folder(tmp_path: Path
     assert len(set(given)) == len(given)
     assert given == sorted(given)
     assert min(given) > COORDINATOR_ID
+
+
+async def test_saved_chats_that_cannot_be_read_leave_the_page_empty_and_the_sandbox_running(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / HISTORY_FILE).write_text('{"version": 1, "people": [{"key": "p1"}]}', "utf-8")
+    async with local_bot(data=data, flows=None) as local:
+        desk = ChatDesk(local)
+        assert desk.people == {}
+        assert "the saved chats could not be read" in caplog.text
+        person = await open_flow(desk, "meeting_feedback", "sv")
+        await person.user.wait_for_message(lambda m: "Ja, jag vill vara med" in m.button_texts())
+        await desk.close()
+    saved = json.loads((data / HISTORY_FILE).read_text("utf-8"))
+    assert [p["key"] for p in saved["people"]] == [person.key]

@@ -172,3 +172,15 @@ async def test_axe_core_finds_nothing_serious_on_the_page_in_use(
     assert await axe_problems(page) == []
     await page.get_by_label("Sidans språk").select_option("da")
     assert await axe_problems(page) == []
+
+
+async def test_an_export_that_fails_says_so_in_the_pages_language(
+    browser: Browser, sandbox: PageServer
+) -> None:
+    page = await open_page(browser, sandbox, LAPTOP)
+    sandbox.desk.local.demo_private_key.unlink()
+    await page.get_by_role("button", name="Exportera med demonyckeln").click()
+    failed = page.locator("#exported .page-error")
+    await expect(failed).to_contain_text("Exporten gick inte (exportens besked är på engelska):")
+    await expect(failed.locator('[lang="en"]')).not_to_be_empty()
+    assert page_problems(page) == []

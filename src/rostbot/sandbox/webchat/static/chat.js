@@ -705,7 +705,12 @@ async function exportAnswers() {
     button.disabled = false;
   }
   if (answer.error) {
-    target.append(element("p", "page-error", answer.error));
+    // The export's own words, as `rostbot export` prints them, are English.
+    const problem = element("p", "page-error", t("exportFailed") + " ");
+    const reason = element("span", "", answer.error);
+    reason.lang = "en";
+    problem.append(reason);
+    target.append(problem);
     return;
   }
   target.append(element("h3", "exported-title", t("exportTitle", { key: answer.key_id })));
