@@ -43,8 +43,9 @@ KEY_SENTENCES = {
     "sv": [
         f"Vi på {ORGANISATION} vill bli bättre på att hjälpa.",
         "Det är frivilligt att svara.",
-        "Det påverkar aldrig ditt ärende eller ditt stöd.",
-        "Ingen hos oss kan se vad just du har svarat.",
+        "Det påverkar aldrig ditt ärende eller ditt stöd, om du svarar eller inte.",
+        "Bara våra analytiker kan öppna dem. De ser inte ditt namn.",
+        "Telegram kan läsa det som står i chatten.",
         "Vi visar bara svar från grupper av personer.",
         "Har du inte Telegram?",
         f"Hör av dig till {CONTACT}.",
@@ -53,8 +54,9 @@ KEY_SENTENCES = {
     "da": [
         f"Vi i {ORGANISATION} vil gerne blive bedre til at hjælpe.",
         "Det er frivilligt at svare.",
-        "Det har aldrig betydning for din sag eller din hjælp.",
-        "Ingen hos os kan se, hvad netop du har svaret.",
+        "Det har aldrig betydning for din sag eller din hjælp, om du svarer eller ej.",
+        "Kun vores analytikere kan åbne dem. De ser ikke dit navn.",
+        "Telegram kan læse det, der står i chatten.",
         "Vi viser kun svar fra grupper af personer.",
         "Har du ikke Telegram?",
         f"Kontakt {CONTACT}.",
