@@ -95,7 +95,7 @@ async def test_a_swedish_respondent_answers_a_whole_flow_and_sees_only_sealed_an
     stored = page.locator("section.stored")
     await page.get_by_role("button", name="Visa igen").click()
     sealed = stored.locator('[data-table="sealed_answers"]')
-    await expect(sealed).to_contain_text(f"{answered} av {answered} rader")
+    await expect(sealed).to_contain_text(f"Visa raderna ({answered})")
     await expect(sealed).to_contain_text("bytes)")
     await expect(stored.locator('[data-table="respondents"]')).to_be_visible()
     assert secret not in await stored.inner_text()

@@ -18,6 +18,7 @@ from rostbot.core.spreadsheet_cells import original
 from rostbot.crypto.analyst_keys import KeyFileError, load_private_key
 from rostbot.export.pipeline import ExportError, ExportOptions, run_export
 from rostbot.sandbox.local_bot import LocalBot
+from rostbot.sandbox.webchat.stored_explained import explain
 from rostbot.store.inspection import table_views
 
 JSON = dict[str, Any]
@@ -35,6 +36,7 @@ async def stored_tables(local: LocalBot) -> JSON:
                 "columns": list(view.columns),
                 "rows": [list(row) for row in view.rows],
                 "total": view.total,
+                **explain(view.name, list(view.columns), local.settings),
             }
             for view in views
         ]

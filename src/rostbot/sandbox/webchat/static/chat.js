@@ -38,6 +38,7 @@ function applyTexts() {
   showReload();
   for (const person of state.people.values()) renderPersonTexts(person);
   renderPeopleNav();
+  if (lastStored) renderStored(lastStored);
 }
 
 // ------------------------------------------------------------------ talking to the server
@@ -661,8 +662,10 @@ function table(title, columns, rows) {
   return block;
 }
 
+const ROWS_SHOWN = 3; // rows of a table shown before "show all"
+let lastStored = null;
+
 async function refreshStored() {
-  const target = document.getElementById("stored-tables");
   let answer;
   try {
     const response = await fetch("/api/stored");
@@ -672,19 +675,68 @@ async function refreshStored() {
     showError(document.getElementById("page-error"), error);
     return;
   }
+  lastStored = answer;
+  renderStored(answer);
+}
+
+function columnMarks(view) {
+  const list = element("ul", "column-marks");
+  list.setAttribute("aria-label", t("columnsLabel", { name: view.name }));
+  for (const column of view.columns) {
+    const kind = view.protection[column] || "undescribed";
+    const item = element("li", "column-mark");
+    item.dataset.column = column;
+    item.dataset.protection = kind;
+    const name = element("code", "", column);
+    name.lang = "en";
+    item.append(name, " ", element("span", "mark mark-" + kind, t("mark_" + kind)));
+    list.append(item);
+  }
+  return list;
+}
+
+function storedRows(view) {
+  const box = element("details", "stored-rows");
+  box.append(element("summary", "", t("rowsSummary", { total: view.total })));
+  const shown = view.rows.slice(-ROWS_SHOWN);
+  const block = table(t("rowsShown", { name: view.name, shown: shown.length, total: view.total }), view.columns, shown);
+  box.append(block);
+  if (view.rows.length > shown.length) {
+    const more = element("button", "show-all", t("showAllRows", { shown: view.rows.length }));
+    more.type = "button";
+    more.addEventListener("click", () => {
+      const whole = table(t("rowsShown", { name: view.name, shown: view.rows.length, total: view.total }), view.columns, view.rows);
+      block.replaceWith(whole);
+      more.remove();
+    });
+    box.append(more);
+  }
+  return box;
+}
+
+function renderStored(answer) {
+  const target = document.getElementById("stored-tables");
   const blocks = [];
-  const empty = [];
   for (const view of answer.tables) {
-    if (!view.total) {
-      empty.push(view.name);
-      continue;
-    }
-    const title = t("rowsShown", { name: view.name, shown: view.rows.length, total: view.total });
-    const block = table(title, view.columns, view.rows);
+    const block = element("article", "stored-table");
     block.dataset.table = view.name;
+    const heading = element("h3", "stored-table-name", view.name);
+    heading.lang = "en";
+    block.append(heading);
+    const words = view.words[state.lang];
+    const about = element("p", "table-explained");
+    if (words) {
+      about.append(words.holds.charAt(0).toUpperCase() + words.holds.slice(1) + ". ");
+      about.append(element("strong", "", t("tableForm") + " "), words.form + ". ");
+      if (words.kept) about.append(element("strong", "", t("tableKept") + " "), words.kept + ".");
+    } else {
+      about.textContent = t("tableUndescribed");
+    }
+    block.append(about, columnMarks(view));
+    if (view.total) block.append(storedRows(view));
+    else block.append(element("p", "hint", t("tableEmpty")));
     blocks.push(block);
   }
-  if (empty.length) blocks.push(element("p", "empty-tables", t("emptyTables", { names: empty.join(", ") })));
   target.replaceChildren(...blocks);
 }
 
