@@ -47,7 +47,8 @@ def migration_tables() -> list[str]:
         connection.close()
 
 
-def _kept(table: TableRecord, policy: RetentionPolicy) -> str:
+def kept_text(table: TableRecord, policy: RetentionPolicy) -> str:
+    """How long the table is kept, with the periods of this deployment filled in."""
     return table.kept.format(
         grace=policy.grace_days,
         keep=policy.keep_days,
@@ -159,7 +160,7 @@ def render(
             continue
         out.append(
             f"| `{name}` | {_cell(table.holds)} | {_cell(table.form)} | "
-            f"{_cell(_kept(table, policy))} |"
+            f"{_cell(kept_text(table, policy))} |"
         )
     out += [
         "",

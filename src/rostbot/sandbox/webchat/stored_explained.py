@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from rostbot.config import ConfigError, Settings
-from rostbot.health.processing_record import _kept
+from rostbot.health.processing_record import kept_text
 from rostbot.health.processing_words import TABLES
 from rostbot.retention import policy_for
 
@@ -21,7 +21,7 @@ PAGE_LANGUAGES = ("sv", "da")
 
 # What protects a column in the file.
 SEALED = "sealed"  # HPKE to the analysts' public key: only their private key opens it
-SECRET = "secret"  # AES-GCM with a key derived from the server secret: the bot host opens it
+SECRET = "secret"  # ChaCha20-Poly1305, key derived from the server secret: the bot host opens it
 PSEUDONYM = "pseudonym"  # HMAC-SHA256 of the Telegram user id keyed by the server secret
 HASH = "hash"  # SHA-256 of a code or a text, no key: whoever has the code can test it
 PLAIN = "plain"  # readable by anyone holding the file
@@ -97,6 +97,6 @@ def explain(table: str, columns: list[str], settings: Settings) -> JSON:
         record = TABLES[lang].get(table)
         if record is None:
             continue
-        kept = _kept(record, policy) if policy is not None else ""
+        kept = kept_text(record, policy) if policy is not None else ""
         words[lang] = {"holds": record.holds, "form": record.form, "kept": kept}
     return {"words": words, "protection": {c: protection(table, c) for c in columns}}
