@@ -15,8 +15,9 @@ WAITING = N_("• On the waitlist: “{title}”, {when}")
 
 
 async def lines(services: Services, pseudonym: str, lang: str) -> list[str]:
-    """One line per booking or waitlist place, with what else is stored for it."""
-    found: list[str] = []
+    """One line per booking or waitlist place, earliest meeting first, with what else is
+    stored for it."""
+    found: list[tuple[str, str]] = []
     for held in await bookings.for_person(services.db, pseudonym):
         if held.status == "cancelled":
             continue
@@ -36,10 +37,11 @@ async def lines(services: Services, pseudonym: str, lang: str) -> list[str]:
             line += " " + services.t(lang, "(with {things}, locked)", things=", ".join(extras))
         if event.status == "cancelled":
             line += " " + services.t(lang, "(the meeting is cancelled)")
-        found.append(line)
+        found.append((event.starts_at, line))
     if not found:
-        found.append(services.t(lang, "• Bookings: none"))
-    return found
+        return [services.t(lang, "• Bookings: none")]
+    found.sort(key=lambda item: item[0])
+    return [line for _, line in found]
 
 
 async def upcoming(services: Services, pseudonym: str, lang: str) -> list[str]:
