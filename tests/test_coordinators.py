@@ -66,7 +66,7 @@ async def test_a_coordinator_makes_a_fixed_group_in_swedish_across_the_clock_cha
         assert text.count("10:00–13:00") == 3  # the same wall-clock time each week
         assert "Du får ta en paus eller gå när du vill." in text
         assert "Dagordning:" in text and "• Vad fungerade?" in text
-        await tap(kim, "Spara", "Sparade möten: 3.", message=preview)
+        await tap(kim, "Spara", "Sparat: 3 möten.", message=preview)
 
         made = events_in(bot.settings.db_path)
         assert len(made) == 3 and len({e["series_id"] for e in made}) == 1
@@ -119,7 +119,7 @@ async def test_a_code_makes_a_coordinator_who_plans_a_monthly_breakfast_in_danis
         assert "Invitation til et morgenmadsmøde: Morgenmad med snak" in preview.content
         assert "Mødet holdes en gang om måneden" in preview.content
         assert "08.30–10.00" in preview.content  # Danish times, Copenhagen time
-        await tap(mette, "Gem", "Gemte møder: 4.", message=preview)
+        await tap(mette, "Gem", "Gemt: 4 møder.", message=preview)
 
         made = events_in(bot.settings.db_path)
         assert len(made) == 4

@@ -196,7 +196,7 @@ async def test_invite_book_race_waitlist_move_and_cancel(
         await kim.press("Flytta", message=card)
         await kim.wait_for_message("Skriv nytt datum", after=mark)
         new_start = in_three_days(clock, hour=12)
-        await say(kim, new_start.strftime("%Y-%m-%d %H:%M"), "Flyttat till")
+        await say(kim, new_start.strftime("%Y-%m-%d %H:%M"), "2 bokade personer får veta det")
         await outbox_settled(bot)
         for person in (winner, waiting):
             moved = documents(person)[-1]

@@ -380,7 +380,7 @@ async def test_a_participant_books_a_meeting_the_coordinator_planned_on_the_page
     await say(kim, "5", "Vem leder mötet")
     await say(kim, "Forskare från universitetet", "Ett möte")
     await tap(kim, "Ett möte", "Spara")
-    await tap(kim, "Spara", "Sparade möten: 1.")
+    await tap(kim, "Spara", "Sparat: 1 möte.")
     await say(kim, "/samordnare", "Möten")
     await tap(kim, "Möten", "Samtal om stödet")
     await tap(kim, re.compile("· Samtal om stödet ·"), "Bjud in")

@@ -206,7 +206,7 @@ async def _save(
         _prompt(services, draft, lang, answer)
         return
     services.dialogues.pop(services.pseudonym(person), None)
-    answer.add(services.t(lang, "Saved: {count} meeting(s).", count=len(made)))
+    answer.add(services.tn(lang, "Saved: {count} meeting.", "Saved: {count} meetings.", len(made)))
     await _event_card(services, made[0], lang, answer)
 
 
@@ -465,11 +465,12 @@ async def on_text(services: Services, person: Person, text: str) -> Answer | Non
     services.outbox_ready.set()
     people = await bookings.counts(services.db, event.event_id)
     answer.add(
-        services.t(
+        services.tn(
             lang,
-            "Moved to {when}. {people} booked people will be told.",
+            "Moved to {when}. {count} booked person will be told.",
+            "Moved to {when}. {count} booked people will be told.",
+            people["booked"],
             when=wording.when(moved, lang),
-            people=people["booked"],
         )
     )
     await _event_card(services, moved, lang, answer)
