@@ -290,12 +290,13 @@ async def _people(services: Services, event: Event, lang: str, answer: Answer) -
             invited=view.invited,
         )
     ]
-    for p in view.booked:
+    # Counted down the list as it stands now: booking numbers leave gaps when people cancel.
+    for place, p in enumerate(view.booked, start=1):
         needs = " — " + p.needs if p.needs else ""
-        lines.append(f"{p.number}. {p.alias or no_name}{needs}")
+        lines.append(f"{place}. {p.alias or no_name}{needs}")
     if view.waiting:
         lines += ["", services.t(lang, "Waitlist:")]
-        lines += [f"{p.place}. {p.alias or no_name} (#{p.number})" for p in view.waiting]
+        lines += [f"{p.place}. {p.alias or no_name}" for p in view.waiting]
     answer.add("\n".join(lines))
 
 
@@ -322,11 +323,11 @@ async def _attendance(
     rows = tuple(
         (
             Button(
-                f"{'✅' if p.attended == 1 else '▫️'} {p.number}. {p.alias or no_name}"[:60],
+                f"{'✅' if p.attended == 1 else '▫️'} {place}. {p.alias or no_name}"[:60],
                 _o("a", event.event_id, str(p.number)),
             ),
         )
-        for p in view.booked
+        for place, p in enumerate(view.booked, start=1)
     )
     text = services.t(lang, "Press the people who came. Press again to undo.")
     answer.replies.append(Reply(text, rows, edit=toggle.isdigit()))
