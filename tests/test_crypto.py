@@ -32,7 +32,15 @@ from rostbot.crypto.analyst_keys import (
     load_public_key,
     load_public_keys,
 )
-from rostbot.crypto.sealing import ENC_LENGTH, SealContext, SealError, open_sealed, seal
+from rostbot.crypto.sealing import (
+    ENC_LENGTH,
+    PAD_BLOCK,
+    SealContext,
+    SealError,
+    open_sealed,
+    padded_json,
+    seal,
+)
 from rostbot.crypto.server_secret import (
     AtRestError,
     SecretFileError,
@@ -183,6 +191,17 @@ def test_seal_and_open(keys: tuple[AnalystPublicKey, AnalystPrivateKey]) -> None
     assert len(blob) == ENC_LENGTH + len(PLAINTEXT) + 16  # enc || ciphertext with its tag
     assert PLAINTEXT not in blob
     assert open_sealed(blob, private, CONTEXT) == PLAINTEXT
+
+
+@pytest.mark.parametrize("value", ["Ja", "Nej, inte alls", "x" * 300, "å" * 200])
+def test_padded_answers_are_one_size_and_read_as_the_same_json(value: str) -> None:
+    plain = json.dumps({"value": value}, ensure_ascii=False).encode()
+    padded = padded_json(plain)
+    assert len(padded) == PAD_BLOCK  # every one of these is under a block
+    assert padded.startswith(plain) and padded[len(plain) :].strip(b" ") == b""
+    assert json.loads(padded) == {"value": value}
+    assert len(padded_json(b"{}" + b" " * (PAD_BLOCK - 2))) == PAD_BLOCK  # already whole
+    assert len(padded_json(b"{" + b" " * PAD_BLOCK + b"}")) == 2 * PAD_BLOCK
 
 
 def test_two_seals_of_the_same_answer_differ(

@@ -11,11 +11,13 @@ from journey_steps import (
     decline,
     is_question,
     open_all,
+    sealed_rows,
     start_and_consent,
     table_count,
     wait_question,
 )
 from rostbot.crypto.analyst_keys import AnalystPrivateKey
+from rostbot.crypto.sealing import ENC_LENGTH, PAD_BLOCK
 from rostbot.sandbox.botapi import SandboxBotApi
 
 
@@ -70,6 +72,11 @@ async def test_swedish_respondent_answers_a_whole_flow_and_only_sealed_answers_a
     for needle in (secret_text, str(user.id), "Zlatan", "Ekström", api.token, code):
         assert needle.encode() not in stolen, f"{needle!r} is readable in the database"
     assert table_count(bot.settings.db_path, "consents") == 2  # taking part + contact
+
+    # The size of a sealed answer says nothing about the answer: padded to 512 bytes.
+    sizes = {len(row["sealed"]) for row in sealed_rows(bot.settings.db_path)}
+    assert all((size - ENC_LENGTH - 16) % PAD_BLOCK == 0 for size in sizes), sizes
+    assert len(sizes) == 1, sizes  # choices, scales, yes/no and a short free text alike
 
 
 async def test_danish_person_gets_danish_texts_and_the_danish_age_limit(

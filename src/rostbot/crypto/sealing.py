@@ -19,6 +19,7 @@ from rostbot.crypto.analyst_keys import AnalystPrivateKey, AnalystPublicKey
 SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.CHACHA20_POLY1305)
 INFO_LABEL = b"rostbot/sealed-answer/v1"
 ENC_LENGTH = 32
+PAD_BLOCK = 512  # plaintexts are padded to a multiple of this many bytes
 
 
 class SealError(Exception):
@@ -45,6 +46,17 @@ class SealContext:
             key_id,
         )
         return INFO_LABEL + b"".join(b"\x00" + f.encode("utf-8") for f in fields)
+
+
+def padded_json(plaintext: bytes, block: int = PAD_BLOCK) -> bytes:
+    """A JSON text followed by spaces up to the next multiple of `block` bytes.
+
+    A sealed blob is as long as its plaintext, so without padding its size would tell a
+    reader of the database which of two answer options of different length was chosen,
+    or how long a free text is. JSON allows whitespace after the value: every reader
+    (json.loads, any other JSON parser) opens a padded plaintext unchanged.
+    """
+    return plaintext + b" " * (-len(plaintext) % block)
 
 
 def seal(plaintext: bytes, key: AnalystPublicKey, context: SealContext) -> bytes:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from rostbot.core import engine
 from rostbot.core.flow_model import Flow
-from rostbot.crypto.sealing import SealContext, seal
+from rostbot.crypto.sealing import SealContext, padded_json, seal
 from rostbot.i18n import N_
 from rostbot.journey import afterwards, consent, render
 from rostbot.journey import callback_data as cb
@@ -104,7 +104,8 @@ def _sealed(services: Services, open_run: OpenRun, recorded: engine.Recorded) ->
         "lang": open_run.lang,
         "month": services.clock().strftime("%Y-%m"),
     }
-    blob = seal(json.dumps(payload, ensure_ascii=False).encode(), key, context)
+    plaintext = padded_json(json.dumps(payload, ensure_ascii=False).encode())
+    blob = seal(plaintext, key, context)
     return SealedAnswer(
         record_id=record_id,
         response_id=run.response_id,
