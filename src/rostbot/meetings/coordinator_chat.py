@@ -274,7 +274,7 @@ async def _list(services: Services, lang: str, answer: Answer) -> None:
     for event in upcoming[:20]:
         counts = await bookings.counts(services.db, event.event_id)
         label = wording.summary_line(services, event, lang, counts["booked"], counts["waitlisted"])
-        rows.append((Button(label[:60], _o("e", event.event_id)),))
+        rows.append((Button(label, _o("e", event.event_id)),))
     answer.add(services.t(lang, "Meetings that are not over:"), tuple(rows))
 
 

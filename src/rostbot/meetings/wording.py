@@ -125,17 +125,19 @@ def reminder(services: Services, event: Event, lang: str) -> str:
 
 
 def summary_line(services: Services, event: Event, lang: str, booked: int, waiting: int) -> str:
-    """One line per event for coordinators: date, kind, title, seats."""
-    state = "" if event.status == "scheduled" else " ✗"
+    """One line per event for coordinators: date, kind, title, seats. A cancelled meeting
+    says so first, so a button too narrow for the whole line still shows it."""
     session = f" ({event.session})" if event.session else ""
-    return services.t(
+    line = services.t(
         lang,
-        "{when}{session} · {title} · {booked}/{capacity} booked, {waiting} waiting{state}",
+        "{when}{session} · {title} · {booked}/{capacity} booked, {waiting} waiting",
         when=short_when(event, lang),
         session=session,
         title=event.title(lang),
         booked=booked,
         capacity=event.capacity,
         waiting=waiting,
-        state=state,
     )
+    if event.status == "scheduled":
+        return line
+    return services.t(lang, "✗ CANCELLED · {meeting}", meeting=line)
