@@ -178,12 +178,18 @@ async def _confirm(services: Services, draft: Draft, lang: str, answer: Answer) 
         )
         for start in starts
     ]
-    text = wording.invitation(services, preview[0], lang, preview)
-    if plan.series == "monthly":
-        text += "\n\n" + "\n".join(f"• {wording.when(e, lang)}" for e in preview)
+    # In each language of the meeting, as the invitees will read it; the buttons go last.
+    texts = []
+    for reader in plan.languages:
+        text = wording.invitation(services, preview[0], reader, preview)
+        if plan.series == "monthly":
+            text += "\n\n" + "\n".join(f"• {wording.when(e, reader)}" for e in preview)
+        texts.append(text)
     answer.add(services.t(lang, "This is what people will read:"))
+    for text in texts[:-1]:
+        answer.add(text)
     answer.add(
-        text,
+        texts[-1],
         (
             (
                 Button(services.t(lang, "Save"), _o("d", "confirm", "save")),
