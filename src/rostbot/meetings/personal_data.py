@@ -3,6 +3,8 @@ and erasing do to bookings, waitlist places and messages not yet sent."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rostbot.i18n import N_
 from rostbot.journey.services import Services
 from rostbot.meetings import booking, wording
@@ -17,7 +19,7 @@ WAITING = N_("• On the waitlist: “{title}”, {when}")
 async def lines(services: Services, pseudonym: str, lang: str) -> list[str]:
     """One line per booking or waitlist place, earliest meeting first, with what else is
     stored for it."""
-    found: list[tuple[str, str]] = []
+    found: list[tuple[datetime, str]] = []
     for held in await bookings.for_person(services.db, pseudonym):
         if held.status == "cancelled":
             continue
