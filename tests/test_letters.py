@@ -11,14 +11,12 @@ import asyncio
 import csv
 import hashlib
 import io
-import os
 import re
 import sqlite3
 import stat
 import subprocess
-import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -32,6 +30,8 @@ from rostbot.letters.making import withdrawn_on_failure
 from rostbot.letters.page import check_fits
 from rostbot.letters.template import default_template, filled, letter_values
 from system_tools import need
+from test_cli import Result
+from test_cli import rostbot as rostbot_cli
 from test_readability import lix
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,43 +65,17 @@ KEY_SENTENCES = {
 }
 
 
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def error_line(self) -> str:
-        assert self.code == 2, self
-        assert "Traceback" not in self.err, self.err
-        lines = self.err.splitlines()
-        assert len(lines) == 1, self.err
-        assert lines[0].startswith("rostbot: "), lines[0]
-        return lines[0]
-
-
 def rostbot(*args: str | Path, cwd: Path, env: Mapping[str, str] | None = None) -> Result:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ROSTBOT_")}
-    clean.pop("PYTHONWARNINGS", None)
-    clean.update(
-        PYTHONPATH=str(REPO / "src"),
-        ROSTBOT_FLOWS=str(FLOWS),
-        ROSTBOT_DB="rostbot.sqlite3",
-        ROSTBOT_ORGANISATION=ORGANISATION,
-        ROSTBOT_CONTACT=CONTACT,
-        ROSTBOT_BOT_USERNAME="rost_test_bot",
-    )
-    clean.update(env or {})
-    done = subprocess.run(
-        [sys.executable, "-m", "rostbot", "letters", *map(str, args)],
-        cwd=cwd,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return Result(done.returncode, done.stdout, done.stderr)
+    """`rostbot letters ARGS` in its own process, with the letters' settings."""
+    settings = {
+        "ROSTBOT_FLOWS": str(FLOWS),
+        "ROSTBOT_DB": "rostbot.sqlite3",
+        "ROSTBOT_ORGANISATION": ORGANISATION,
+        "ROSTBOT_CONTACT": CONTACT,
+        "ROSTBOT_BOT_USERNAME": "rost_test_bot",
+        **(env or {}),
+    }
+    return rostbot_cli("letters", *args, cwd=cwd, env=settings, timeout=120)
 
 
 def stored_invitations(db: Path) -> list[tuple[str, ...]]:
