@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-KINDS = ("focus_group", "breakfast")
+KINDS = ("focus_group", "breakfast", "interview")
+# How an interview is held: at a place, by phone (the interviewer calls a number the
+# person gives after booking), or by video (a link sent only to the person booked).
+MODES = ("in_person", "phone", "video")
 ZONES = ("Europe/Stockholm", "Europe/Copenhagen")
 LANGUAGES = ("sv", "da")
 MAX_MINUTES = 12 * 60
@@ -42,6 +45,10 @@ class Details:
     agenda: dict[str, tuple[str, ...]] = field(default_factory=dict)
     place: Place = Place("")
     led_by: str = ""
+    # Interviews only: how it is held, whether it is recorded, and the video link.
+    mode: str = "in_person"
+    recorded: bool = False
+    link: str = ""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -54,6 +61,9 @@ class Details:
                 "accessibility": self.place.accessibility,
             },
             "led_by": self.led_by,
+            "mode": self.mode,
+            "recorded": self.recorded,
+            "link": self.link,
         }
 
     @classmethod
@@ -72,6 +82,9 @@ class Details:
                 str(place.get("accessibility", "")),
             ),
             led_by=str(data.get("led_by", "")),
+            mode=str(data.get("mode") or "in_person"),
+            recorded=bool(data.get("recorded", False)),
+            link=str(data.get("link", "")),
         )
 
 
@@ -104,9 +117,14 @@ class Event:
         return self.series_kind == "fixed"
 
     @property
+    def is_slot(self) -> bool:
+        """One time of an interview offer: one person, booked instead of the others."""
+        return self.series_kind == "slots"
+
+    @property
     def offer_id(self) -> str:
-        """What an invitation is for: the whole fixed group, or this one meeting."""
-        if self.is_fixed_group and self.series_id:
+        """What an invitation is for: the whole fixed group or interview offer, or this meeting."""
+        if (self.is_fixed_group or self.is_slot) and self.series_id:
             return self.series_id
         return self.event_id
 
@@ -122,6 +140,16 @@ class Event:
 
     def agenda(self, lang: str) -> tuple[str, ...]:
         return self.details.agenda.get(self.language_for(lang), ())
+
+    def directions(self, lang: str) -> str:
+        return self.details.place.directions
+
+    def accessibility(self, lang: str) -> str:
+        return self.details.place.accessibility
+
+    def leader(self, lang: str) -> str:
+        """Who leads the meeting; for an interview, the interviewer (often by role)."""
+        return self.details.led_by
 
 
 def iso_utc(moment: datetime) -> str:

@@ -420,9 +420,18 @@ TABLES: dict[str, dict[str, TableRecord]] = {
         ),
         "bookings": TableRecord(
             "who booked or waits for a meeting: pseudonym, status, place in the queue, "
-            "attendance, a name the person chose, one line on access or diet needs",
-            "the chosen name and the needs line encrypted with the server secret",
-            "the needs line until the meeting is over; the rest until the person erases their data",
+            "attendance, a name the person chose, one line on access or diet needs, the "
+            "phone number to call for a phone interview",
+            "the chosen name, the needs line and the phone number encrypted with the server "
+            "secret",
+            "the needs line and the phone number until the meeting is over; the rest until "
+            "the person erases their data",
+        ),
+        "slot_waitlist": TableRecord(
+            "who asked to hear when a time for an interview becomes free: pseudonym, "
+            "interview offer, place in the queue, time",
+            "plain",
+            "until the person is told of a free time, books, withdraws or erases their data",
         ),
         "outbox": TableRecord(
             "messages the bot sends on its own (invitations, notices, reminders, what "
@@ -516,9 +525,19 @@ TABLES: dict[str, dict[str, TableRecord]] = {
         ),
         "bookings": TableRecord(
             "vem som har bokat eller väntar på ett möte: pseudonym, status, plats i kön, "
-            "närvaro, ett namn personen valt, en rad om tillgänglighet eller kost",
-            "det valda namnet och raden om behov krypterade med serverhemligheten",
-            "raden om behov tills mötet är över; resten tills personen raderar sina uppgifter",
+            "närvaro, ett namn personen valt, en rad om tillgänglighet eller kost, "
+            "telefonnumret att ringa vid en telefonintervju",
+            "det valda namnet, raden om behov och telefonnumret krypterade med "
+            "serverhemligheten",
+            "raden om behov och telefonnumret tills mötet är över; resten tills personen "
+            "raderar sina uppgifter",
+        ),
+        "slot_waitlist": TableRecord(
+            "vem som vill få veta när en tid för en intervju blir ledig: pseudonym, "
+            "intervjuerbjudande, plats i kön, tid",
+            "i klartext",
+            "tills personen får besked om en ledig tid, bokar, återkallar eller raderar sina "
+            "uppgifter",
         ),
         "outbox": TableRecord(
             "meddelanden som boten skickar på eget initiativ (inbjudningar, besked, "
@@ -615,9 +634,19 @@ TABLES: dict[str, dict[str, TableRecord]] = {
         ),
         "bookings": TableRecord(
             "hvem der har booket eller venter på et møde: pseudonym, status, plads i køen, "
-            "fremmøde, et navn personen har valgt, en linje om tilgængelighed eller kost",
-            "det valgte navn og linjen om behov krypteret med serverhemmeligheden",
-            "linjen om behov til mødet er slut; resten til personen sletter sine oplysninger",
+            "fremmøde, et navn personen har valgt, en linje om tilgængelighed eller kost, "
+            "telefonnummeret der skal ringes til ved et telefoninterview",
+            "det valgte navn, linjen om behov og telefonnummeret krypteret med "
+            "serverhemmeligheden",
+            "linjen om behov og telefonnummeret til mødet er slut; resten til personen "
+            "sletter sine oplysninger",
+        ),
+        "slot_waitlist": TableRecord(
+            "hvem der vil have besked, når en tid til et interview bliver ledig: pseudonym, "
+            "interviewtilbud, plads i køen, tidspunkt",
+            "i klartekst",
+            "til personen får besked om en ledig tid, booker, trækker samtykket tilbage "
+            "eller sletter sine oplysninger",
         ),
         "outbox": TableRecord(
             "beskeder, som botten sender af sig selv (invitationer, meddelelser, "

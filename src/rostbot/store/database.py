@@ -118,10 +118,25 @@ class Database:
         for number, name, sql in _migrations():
             if number in done:
                 continue
-            await self._connection.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\n"
-                f"INSERT INTO schema_migrations VALUES ({number}, '{name}');\nCOMMIT;"
-            )
+            # Foreign keys off while a migration rebuilds a table (SQLite's documented
+            # way: a DROP of a table others refer to would delete through them), then
+            # checked before the commit; the pragma cannot change inside a transaction.
+            await self._connection.execute("PRAGMA foreign_keys=OFF")
+            try:
+                await self._connection.executescript(f"BEGIN IMMEDIATE;\n{sql}\n")
+                async with self._connection.execute("PRAGMA foreign_key_check") as cursor:
+                    broken = list(await cursor.fetchall())
+                if broken:
+                    await self._connection.execute("ROLLBACK")
+                    raise StoreError(
+                        f"migration {name} would leave {len(broken)} broken references"
+                    )
+                await self._connection.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?)", (number, name)
+                )
+                await self._connection.execute("COMMIT")
+            finally:
+                await self._connection.execute("PRAGMA foreign_keys=ON")
 
     async def schema_version(self) -> int:
         row = await self.fetch_one("SELECT max(number) AS n FROM schema_migrations")

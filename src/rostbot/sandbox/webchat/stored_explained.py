@@ -36,7 +36,8 @@ PROTECTION: dict[str, dict[str, str]] = {
     "sealed_answers": {"sealed": SEALED},
     "coordinators": {"pseudonym": PSEUDONYM},
     "coordinator_codes": {"code_hash": HASH},
-    "bookings": {"pseudonym": PSEUDONYM, "alias": SECRET, "needs": SECRET},
+    "bookings": {"pseudonym": PSEUDONYM, "alias": SECRET, "needs": SECRET, "reach": SECRET},
+    "slot_waitlist": {"pseudonym": PSEUDONYM},
     "outbox": {"pseudonym": PSEUDONYM},
     "chat_messages": {"pseudonym": PSEUDONYM, "ids": SECRET},
 }
@@ -75,6 +76,7 @@ PLAIN_COLUMNS: dict[str, frozenset[str]] = {
     ),
     "chat_messages": frozenset({"updated_at"}),
     "results_messages": frozenset({"message_id", "flow_id", "text_sv", "text_da", "created_at"}),
+    "slot_waitlist": frozenset({"series_id", "queue", "added_at"}),
 }
 
 
