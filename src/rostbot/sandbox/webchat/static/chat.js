@@ -675,9 +675,15 @@ async function refreshStored() {
     showError(document.getElementById("page-error"), error);
     return;
   }
+  // A message arriving re-reads the store; an unchanged answer leaves the view as it is,
+  // so rows someone opened do not close under their hands.
+  if (lastStored && JSON.stringify(lastStored) === JSON.stringify(answer)) return;
   lastStored = answer;
   renderStored(answer);
 }
+
+const openedRows = new Set(); // tables whose rows are open
+const allRowsShown = new Set(); // tables showing every row
 
 function columnMarks(view) {
   const list = element("ul", "column-marks");
@@ -698,13 +704,21 @@ function columnMarks(view) {
 function storedRows(view) {
   const box = element("details", "stored-rows");
   box.append(element("summary", "", t("rowsSummary", { total: view.total })));
-  const shown = view.rows.slice(-ROWS_SHOWN);
+  // Open rows stay open, and all rows stay shown, when the view is drawn again.
+  box.open = openedRows.has(view.name);
+  box.addEventListener("toggle", () => {
+    if (box.open) openedRows.add(view.name);
+    else openedRows.delete(view.name);
+  });
+  const every = allRowsShown.has(view.name);
+  const shown = every ? view.rows : view.rows.slice(-ROWS_SHOWN);
   const block = table(t("rowsShown", { name: view.name, shown: shown.length, total: view.total }), view.columns, shown);
   box.append(block);
   if (view.rows.length > shown.length) {
     const more = element("button", "show-all", t("showAllRows", { shown: view.rows.length }));
     more.type = "button";
     more.addEventListener("click", () => {
+      allRowsShown.add(view.name);
       const whole = table(t("rowsShown", { name: view.name, shown: view.rows.length, total: view.total }), view.columns, view.rows);
       block.replaceWith(whole);
       more.remove();
