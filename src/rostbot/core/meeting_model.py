@@ -182,8 +182,13 @@ def _clean(text: str, what: str, limit: int) -> str:
     return text
 
 
-def check_details(details: Details, languages: tuple[str, ...]) -> Details:
-    """Every text trimmed and within limits, a title in each of the meeting's languages."""
+def check_details(
+    details: Details, languages: tuple[str, ...], *, need_address: bool = True
+) -> Details:
+    """Every text trimmed and within limits, a title in each of the meeting's languages.
+
+    `need_address` is False for an interview by phone or video, which has no place.
+    """
     if not languages or any(lang not in LANGUAGES for lang in languages):
         raise MeetingError("the language must be sv, da or both")
     title: dict[str, str] = {}
@@ -209,7 +214,7 @@ def check_details(details: Details, languages: tuple[str, ...]) -> Details:
         if items:
             agenda[lang] = items
     address = _clean(details.place.address, "the address", MAX_LINE)
-    if not address:
+    if not address and need_address:
         raise MeetingError("the address is missing")
     place = Place(
         address,
@@ -219,7 +224,16 @@ def check_details(details: Details, languages: tuple[str, ...]) -> Details:
     led_by = _clean(details.led_by, "who leads it", MAX_LINE)
     if not led_by:
         raise MeetingError("who leads the meeting is missing")
-    return Details(title, description, agenda, place, led_by)
+    return Details(
+        title,
+        description,
+        agenda,
+        place,
+        led_by,
+        details.mode,
+        details.recorded,
+        _clean(details.link, "the video link", MAX_LINE),
+    )
 
 
 def check_timing(starts: list[datetime], minutes: int, now: datetime, tz: str) -> None:

@@ -181,11 +181,16 @@ async def mark_attendance(tx: Transaction, event_id: str, number: int, came: boo
 
 
 async def forget_needs_of_ended(tx: Transaction, now: str) -> int:
-    """Delete every needs line of a meeting that is over."""
-    return await tx.execute(
-        "UPDATE bookings SET needs = NULL WHERE needs IS NOT NULL AND event_id IN"
+    """Delete every needs line and phone number of a meeting that is over or cancelled,
+    and the phone number of a booking that was cancelled."""
+    changed = await tx.execute(
+        "UPDATE bookings SET needs = NULL, reach = NULL"
+        " WHERE (needs IS NOT NULL OR reach IS NOT NULL) AND event_id IN"
         " (SELECT event_id FROM events WHERE ends_at <= ? OR status = 'cancelled')",
         (now,),
+    )
+    return changed + await tx.execute(
+        "UPDATE bookings SET reach = NULL WHERE reach IS NOT NULL AND status = 'cancelled'"
     )
 
 
