@@ -6,11 +6,22 @@ from dataclasses import dataclass
 
 from rostbot.store.database import Database, Transaction
 
-REACHABLE = (
-    "r.withdrawn_on IS NULL AND r.contact_handle IS NOT NULL AND EXISTS"
-    " (SELECT 1 FROM consents c WHERE c.pseudonym = r.pseudonym AND c.kind = 'contact'"
-    "  AND c.withdrawn_at IS NULL)"
-)
+# What a person may be contacted about: 'contact' (focus groups, breakfast meetings and
+# results messages) or 'interview'; each is a consent of its own.
+PURPOSES = ("contact", "interview")
+
+
+def _reachable(purpose: str) -> str:
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown contact purpose {purpose!r}")
+    return (
+        "r.withdrawn_on IS NULL AND r.contact_handle IS NOT NULL AND EXISTS"
+        " (SELECT 1 FROM consents c WHERE c.pseudonym = r.pseudonym"
+        f" AND c.kind = '{purpose}' AND c.withdrawn_at IS NULL)"
+    )
+
+
+REACHABLE = _reachable("contact")
 
 
 @dataclass(frozen=True)
@@ -30,18 +41,20 @@ class RunTrace:
     state: bytes
 
 
-async def reachable(db: Database | Transaction) -> list[Contact]:
+async def reachable(db: Database | Transaction, purpose: str = "contact") -> list[Contact]:
     rows = await db.fetch_all(
-        f"SELECT r.pseudonym, r.lang, r.contact_handle FROM respondents r WHERE {REACHABLE}"
-        " ORDER BY r.pseudonym"
+        "SELECT r.pseudonym, r.lang, r.contact_handle FROM respondents r"
+        f" WHERE {_reachable(purpose)} ORDER BY r.pseudonym"
     )
     return [Contact(r["pseudonym"], r["lang"], r["contact_handle"]) for r in rows]
 
 
-async def find(db: Database | Transaction, pseudonym: str) -> Contact | None:
+async def find(
+    db: Database | Transaction, pseudonym: str, purpose: str = "contact"
+) -> Contact | None:
     row = await db.fetch_one(
         "SELECT r.pseudonym, r.lang, r.contact_handle FROM respondents r"
-        f" WHERE r.pseudonym = ? AND {REACHABLE}",
+        f" WHERE r.pseudonym = ? AND {_reachable(purpose)}",
         (pseudonym,),
     )
     return Contact(row["pseudonym"], row["lang"], row["contact_handle"]) if row else None
