@@ -263,6 +263,9 @@ class Flow(Strict):
     outro: Text
     purpose: Text
     ask_contact: bool = True
+    # Ask at the end, after the contact question (or alone): may we write to you about an
+    # interview? A consent of its own (kind 'interview'), asked once per person.
+    ask_interview: bool = False
     # For people whose phone others may see (young people, foster care): a neutral title
     # on screen, no echo of the chosen answer, and an offer to clear the chat at the end.
     discreet: bool = False

@@ -85,6 +85,8 @@ async def known_reply(services: Services, person: Person, lang: str, answer: Ans
             )
     if await respondents.has_active_consent(services.db, pseudonym, "contact"):
         lines.append(services.t(lang, "• You said yes to being contacted later."))
+    if await respondents.has_active_consent(services.db, pseudonym, "interview"):
+        lines.append(services.t(lang, "• You said yes to hearing from us about an interview."))
     lines += await meeting_data.upcoming(services, pseudonym, lang)
     if who.withdrawn_on is not None:
         lines.append(services.t(lang, "• You have withdrawn. I will not contact you."))

@@ -16,7 +16,7 @@ from rostbot.core import engine
 from rostbot.core.flow_model import Flow
 from rostbot.crypto.sealing import SealContext, padded_json, seal
 from rostbot.i18n import N_
-from rostbot.journey import afterwards, consent, render
+from rostbot.journey import afterwards, consent, interview_consents, render
 from rostbot.journey import callback_data as cb
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
 from rostbot.store import answers, respondents, runs, updates
@@ -242,7 +242,8 @@ async def give(
 async def finish(
     services: Services, person: Person, open_run: OpenRun, lang: str, answer: Answer
 ) -> None:
-    """Thank the person and, if the flow asks it, offer the separate contact consent."""
+    """Thank the person and, if the flow asks them, offer the separate contact consent and
+    the interview consent (one after the other: the contact question's answer asks the next)."""
     answer.add(open_run.flow.outro.get(lang))
     pseudonym = services.pseudonym(person)
     if open_run.flow.ask_contact and not await respondents.has_active_consent(
@@ -265,6 +266,8 @@ async def finish(
                 ),
             ),
         )
+    elif await interview_consents.should_ask(services, open_run.flow, pseudonym):
+        interview_consents.ask(services, open_run.handle, open_run.run.step, lang, answer)
     else:
         afterwards.closing(services, open_run.flow, lang, answer)
 

@@ -18,7 +18,7 @@ _SAFE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 @dataclass(frozen=True)
 class Press:
     kind: str  # a: answer, c: consent, l: language, r: continue, k: contact, w: withdraw, e: erase
-    # x: clear the chat
+    # x: clear the chat, i: interview consent, q: quote consent, u: take back one consent
     parts: tuple[str, ...]
 
 
@@ -42,6 +42,9 @@ _SHAPES: dict[str, int] = {
     "o": 3,
     "v": 3,
     "x": 0,
+    "i": 3,  # rostbot.journey.interview_consents: run handle, step, y/n
+    "q": 2,  # the same: the quote text's version, y/n
+    "u": 2,  # rostbot.journey.consent_withdrawal: which consent, a(sk)/y/n
 }
 
 

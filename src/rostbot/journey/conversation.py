@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from rostbot.core import engine
-from rostbot.journey import afterwards, answering, consent, render, rights
+from rostbot.journey import (
+    afterwards,
+    answering,
+    consent,
+    consent_withdrawal,
+    interview_consents,
+    render,
+    rights,
+)
 from rostbot.journey import callback_data as cb
 from rostbot.journey.answering import OpenRun
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
@@ -154,6 +162,12 @@ async def on_press(services: Services, person: Person, data: str | None) -> Answ
         await _resume(services, person, press.parts[0], lang, answer)
     elif press.kind == "k":
         await _contact_press(services, person, press.parts, lang, answer)
+    elif press.kind == "i":
+        await interview_consents.on_interview_press(services, person, press.parts, lang, answer)
+    elif press.kind == "q":
+        await interview_consents.on_quote_press(services, person, press.parts, lang, answer)
+    elif press.kind == "u":
+        await consent_withdrawal.on_press(services, person, press.parts, lang, answer)
     elif press.kind == "w":
         if press.parts[0] == "y":
             await rights.withdraw(services, person, lang, answer)
@@ -390,7 +404,12 @@ async def _contact_press(
         answer.replies.append(
             Reply(services.t(lang, "You said no. We will not contact you."), edit=True)
         )
-    if flow is not None:
+    if flow is None:
+        return
+    if await interview_consents.should_ask(services, flow, services.pseudonym(person)):
+        # The answer claimed the run's step: the interview question carries the next one.
+        interview_consents.ask(services, handle, run.step + 1, lang, answer)
+    else:
         afterwards.closing(services, flow, lang, answer)
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from rostbot.core import engine
 from rostbot.i18n import format_day
 from rostbot.journey import callback_data as cb
-from rostbot.journey import chat_log, render
+from rostbot.journey import chat_log, consent_withdrawal, interview_consents, render
 from rostbot.journey.answering import load
 from rostbot.journey.services import Answer, Button, Person, Services
 from rostbot.meetings import personal_data as meeting_data
@@ -28,6 +28,8 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
             )
         answer.add(text)
         return
+    # Each consent to be written to or quoted can be taken back on its own (buttons).
+    kinds = await consent_withdrawal.withdrawable(services, pseudonym)
     lines = [services.t(lang, "This is what I store about you:"), ""]
     lines.append(
         services.t(
@@ -45,6 +47,8 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
                 title=title,
                 day=day,
             )
+        elif record.kind in ("interview", "quote"):
+            line = interview_consents.my_data_line(services, record, day, lang) or ""
         else:
             line = services.t(
                 lang,
@@ -95,7 +99,7 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
         services.t(
             lang,
             "• Contact later: {choice}",
-            choice=services.t(lang, "Yes") if who.has_contact_handle else services.t(lang, "No"),
+            choice=services.t(lang, "Yes") if "contact" in kinds else services.t(lang, "No"),
         )
     )
     lines += await meeting_data.lines(services, pseudonym, lang)
@@ -108,7 +112,7 @@ async def show_my_data(services: Services, person: Person, lang: str, answer: An
                 "locked, so that /clear can delete them",
             )
         )
-    answer.add("\n".join(lines))
+    answer.add("\n".join(lines), consent_withdrawal.keyboard(services, kinds, lang))
 
 
 def _day(services: Services, stamp: str, lang: str) -> str:

@@ -120,6 +120,15 @@ async def has_active_consent(db: Database | Transaction, pseudonym: str, kind: s
     return row is not None
 
 
+async def withdraw_consent(tx: Transaction, pseudonym: str, kind: str, when: str) -> int:
+    """Withdraw the person's active consents of one kind, leaving the others; how many."""
+    return await tx.execute(
+        "UPDATE consents SET withdrawn_at = ?"
+        " WHERE pseudonym = ? AND kind = ? AND withdrawn_at IS NULL",
+        (when, pseudonym, kind),
+    )
+
+
 async def withdraw(tx: Transaction, pseudonym: str, when: str, today: str) -> None:
     """Stop all contact: every consent withdrawn, the contact handle gone."""
     await tx.execute(

@@ -19,6 +19,8 @@ def is_destructive(data: str) -> bool:
     kind, parts = press.kind, press.parts
     if kind in ("w", "e"):  # withdraw, erase: "Yes, withdraw", "Yes, erase"
         return parts == ("y",)
+    if kind == "u":  # take back one consent: "Yes, take it back"
+        return parts[1] == "y"
     if kind == "x":  # delete the chat's messages now
         return True
     if kind == "v":  # a participant: "Yes, cancel" (the booking)
