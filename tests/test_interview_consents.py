@@ -19,7 +19,7 @@ import pytest
 
 from conftest import FLOWS, RunningBot, running_bot
 from journey_steps import answer_question, is_question, start_and_consent
-from meeting_steps import plan
+from meeting_steps import add_reachable, plan
 from rostbot.config import Settings
 from rostbot.core.meeting_model import Details, Event
 from rostbot.journey import interview_consents
@@ -191,8 +191,10 @@ async def send_as_bot(api: SandboxBotApi, chat_id: int, reply: Reply) -> None:
         assert (await response.json())["ok"] is True
 
 
-async def book_an_interview_and_a_meeting(bot: RunningBot, who: str) -> tuple[str, str]:
-    """An interview time and a focus group next year, both booked by `who`: their ids."""
+async def book_an_interview_and_a_meeting(
+    bot: RunningBot, who: str, *, seats: int = 3
+) -> tuple[str, str]:
+    """An interview time and a focus group in 60 days, both booked by `who`: their ids."""
     office = Office.of(bot.services)
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=60)
     interview = Event(
@@ -213,7 +215,9 @@ async def book_an_interview_and_a_meeting(bot: RunningBot, who: str) -> tuple[st
         await events.add(tx, interview, office.today())
     taken = await interview_booking.take(office, interview, who)
     assert taken.result == "booked"
-    [meeting] = await planning.create(office, plan(capacity=3, start=start.replace(tzinfo=None)))
+    [meeting] = await planning.create(
+        office, plan(capacity=seats, start=start.replace(tzinfo=None))
+    )
     assert (await booking.book(office, meeting, who)).result == "booked"
     return interview.event_id, meeting.event_id
 
@@ -318,13 +322,17 @@ async def test_the_interview_question_alone_and_a_no_stores_nothing(
         assert asked.content == "Du sagde nej. Vi skriver ikke til dig om interviews."
         # The same question's Yes, pressed late on a phone that still shows it: the
         # question was answered; a made-up step is an old button.
-        for data, toast in ((yes_data, ALREADY["da"]), (yes_data[:-3] + "9:y", OLD["da"])):
+        kind, handle, step, _ = yes_data.split(":")
+        made_up = f"{kind}:{handle}:{int(step) + 5}:y"
+        for data, toast in ((yes_data, ALREADY["da"]), (made_up, OLD["da"])):
             answered = len(user.callback_answers)
             await user.press_data(asked.message_id, data)
             assert (await user.wait_for_callback_answer(after=answered))["text"] == toast
 
         assert consents(bot, user, "interview") == []
         assert not has_handle(bot, user)
+        for purpose in ("interview", "contact"):
+            assert await contacts.find(bot.services.db, pseudonym(bot, user), purpose) is None
         assert active(bot, user) == {"participation"}
 
 
@@ -368,6 +376,9 @@ async def test_each_purpose_is_taken_back_on_its_own_with_what_it_allowed(
 
     assert await take_back(user, first) == [None]
     assert active(bot, user) == {"participation", other}
+    # Whom the bot may write to, per purpose: the purpose taken back no longer reaches them.
+    assert await contacts.find(bot.services.db, who, first) is None
+    assert await contacts.find(bot.services.db, who, other) is not None
     assert has_handle(bot, user)  # still needed for the other purpose
     assert booking_status(bot, allowed[first], who) == "cancelled"
     assert waiting_messages(bot, allowed[first], who) == 0  # its reminders are gone
@@ -385,6 +396,30 @@ async def test_each_purpose_is_taken_back_on_its_own_with_what_it_allowed(
     shown = await my_data(user)
     assert "• Kontakt senare: Nej" in shown.content
     assert shown.button_texts() == []
+
+
+async def test_what_is_given_up_goes_to_the_first_person_waiting(
+    api: SandboxBotApi, bot: RunningBot
+) -> None:
+    user = await finished_with_both(bot, api)
+    who = pseudonym(bot, user)
+    interview, meeting = await book_an_interview_and_a_meeting(bot, who, seats=1)
+    office = Office.of(bot.services)
+    await add_reachable(bot.services.db, bot.services.secret, "someone-waiting", chat_id=7)
+    event = await events.get(bot.services.db, meeting)
+    assert event is not None
+    assert (await booking.wait(office, event, "someone-waiting")).result == "waitlisted"
+    assert await interview_booking.wait_for_time(office, "offer1", "someone-waiting")
+
+    await take_back(user, "interview")
+    told = rows(bot, "SELECT kind, event_id FROM outbox WHERE pseudonym = 'someone-waiting'")
+    assert ("slot_free", interview) in [(r["kind"], r["event_id"]) for r in told]
+    assert booking_status(bot, meeting, "someone-waiting") == "waitlisted"
+
+    await take_back(user, "contact")
+    assert booking_status(bot, meeting, "someone-waiting") == "booked"
+    told = rows(bot, "SELECT kind, event_id FROM outbox WHERE pseudonym = 'someone-waiting'")
+    assert ("promoted", meeting) in [(r["kind"], r["event_id"]) for r in told]
 
 
 async def test_go_back_changes_nothing_and_a_stale_take_back_button_says_so(
