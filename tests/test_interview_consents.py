@@ -356,6 +356,33 @@ async def test_someone_who_said_yes_to_interviews_is_not_asked_again(
         assert len(consents(bot, user, "interview")) == 1
 
 
+async def test_after_withdrawing_the_interview_and_quote_buttons_are_old(
+    api: SandboxBotApi, interview_flows: Settings
+) -> None:
+    async with running_bot(api, interview_flows) as bot:
+        [code] = await bot.invite("meeting_feedback")
+        user = api.user(language_code="sv")
+        first = await start_and_consent(user, code, yes_text=TAKE_PART["sv"], age_yes="Ja")
+        asked = await walk_to_end(user, first, INTERVIEW_YES["sv"])
+        quote = await interview_consents.quote_question(bot.services, pseudonym(bot, user), "sv")
+        assert quote is not None
+        await send_as_bot(api, user.id, quote)
+        quoted = await user.wait_for_message(lambda m: "Ja, ni får citera mig" in m.button_texts())
+        mark = user.mark()
+        await user.send_command("/aterkalla")
+        ask = await user.wait_for_message(lambda m: "Ja, återkalla" in m.button_texts(), after=mark)
+        mark = user.mark()
+        await user.press("Ja, återkalla", message=ask)
+        await user.wait_for_message("Klart. Du har tagit tillbaka ditt ja.", after=mark)
+
+        for label, message in ((INTERVIEW_YES["sv"], asked), ("Ja, ni får citera mig", quoted)):
+            answered = len(user.callback_answers)
+            await user.press(label, message=message)
+            assert (await user.wait_for_callback_answer(after=answered))["text"] == OLD["sv"]
+        assert consents(bot, user, "interview") == [] and consents(bot, user, "quote") == []
+        assert not has_handle(bot, user)
+
+
 # --------------------------------------------------------------------------- /mydata
 
 

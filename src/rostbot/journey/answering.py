@@ -277,12 +277,13 @@ async def record_contact_consent(
 ) -> Literal["saved", "already", "old"]:
     """Store the answer to the contact question: a yes as a consent with the encrypted
     chat handle, a no as nothing. "saved", "already" (a double tap or a re-delivered
-    update: the run's step moved on) or "old" (the person is no longer known)."""
+    update: the run's step moved on) or "old" (the person is no longer known, or withdrew)."""
     pseudonym = services.pseudonym(person)
     handle = services.secret.encrypt(str(person.chat_id).encode(), f"contact:{pseudonym}")
     text_hash = consent.consent_text_hash_for(services, CONTACT_TEXT, lang)
     async with services.db.transaction() as tx:
-        if await respondents.get(tx, pseudonym) is None:
+        who = await respondents.get(tx, pseudonym)
+        if who is None or who.withdrawn_on is not None:  # erased, or withdrew since asked
             return "old"
         if not await updates.claim(tx, person.update_id, services.today()):
             return "already"

@@ -89,11 +89,12 @@ async def record_interview_consent(
 ) -> Said:
     """Store the answer to the interview question: a yes as a consent with the encrypted
     chat handle, a no as nothing. "already" for a double tap or a re-delivered update (the
-    run's step moved on), "old" when the person is no longer known."""
+    run's step moved on), "old" when the person is no longer known or has withdrawn."""
     pseudonym = services.pseudonym(person)
     handle = services.secret.encrypt(str(person.chat_id).encode(), f"contact:{pseudonym}")
     async with services.db.transaction() as tx:
-        if await respondents.get(tx, pseudonym) is None:
+        who = await respondents.get(tx, pseudonym)
+        if who is None or who.withdrawn_on is not None:  # erased, or withdrew since asked
             return "old"
         if not await updates.claim(tx, person.update_id, services.today()):
             return "already"
@@ -178,10 +179,11 @@ async def quote_question(services: Services, pseudonym: str, lang: str) -> Reply
 async def record_quote_consent(services: Services, person: Person, lang: str, agreed: bool) -> Said:
     """Store a yes to being quoted (a no stores nothing). "already" when the person said
     yes before (a double tap, or No pressed after Yes: the first press answered) or the
-    update was handled before; "old" when the person is no longer known."""
+    update was handled before; "old" when the person is no longer known or has withdrawn."""
     pseudonym = services.pseudonym(person)
     async with services.db.transaction() as tx:
-        if await respondents.get(tx, pseudonym) is None:
+        who = await respondents.get(tx, pseudonym)
+        if who is None or who.withdrawn_on is not None:  # erased, or withdrew since asked
             return "old"
         if not await updates.claim(tx, person.update_id, services.today()):
             return "already"
