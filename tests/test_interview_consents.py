@@ -8,6 +8,7 @@ taken back on its own, with what it allowed (interview times, meeting seats, mes
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from dataclasses import replace
@@ -17,11 +18,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from conftest import FLOWS, RunningBot, running_bot
+from conftest import FLOWS, REPO, RunningBot, running_bot
 from journey_steps import answer_question, is_question, start_and_consent
 from meeting_steps import add_reachable, plan
 from rostbot.config import Settings
 from rostbot.core.meeting_model import Details, Event
+from rostbot.i18n import Translations
 from rostbot.journey import interview_consents
 from rostbot.journey.interview_consents import INTERVIEW_TEXTS, QUOTE_TEXT, QUOTE_VERSION
 from rostbot.journey.services import Person, Reply
@@ -571,3 +573,17 @@ async def test_a_no_to_quotes_stores_nothing_and_an_older_version_asks_again(
     )
     assert again.content == reply.text
     assert consents(bot, user, "quote") == []
+
+
+# The quote question's wording in every language, per text version: changing the wording
+# means a new QUOTE_VERSION (and a line here), so a stored version names one wording.
+QUOTE_WORDINGS = {1: "5df60d12ea492e35"}
+
+
+def test_the_quote_text_version_changes_with_its_wording() -> None:
+    texts = Translations.load(REPO / "locales")
+    wording = [QUOTE_TEXT] + [texts.text(lang, QUOTE_TEXT) for lang in ("sv", "da")]
+    fingerprint = hashlib.sha256("\x00".join(wording).encode()).hexdigest()[:16]
+    assert QUOTE_WORDINGS.get(QUOTE_VERSION) == fingerprint, (
+        "the quote question's wording changed: raise QUOTE_VERSION and add its fingerprint"
+    )
