@@ -183,7 +183,7 @@ async def rostbot_phase(people: int, folder: Path) -> dict[str, float]:
                         title={"sv": "Frukostmöte"},
                         agenda={"sv": ("Kaffe", "Samtal")},
                         place=Place("Torget 1"),
-                        led_by="Brukarrådet",
+                        led_by={"sv": "Brukarrådet"},
                     ),
                     start=start.replace(tzinfo=None, microsecond=0),
                     minutes=90,

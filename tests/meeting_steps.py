@@ -52,8 +52,15 @@ def plan(**changes: Any) -> Plan:
             title={"sv": "Samtal om stödet", "da": "Samtale om støtten"},
             description={"sv": "Vi pratar om hur stödet kan bli bättre."},
             agenda={"sv": ("Välkomna och fika", "Vad fungerade?", "Vad kan bli bättre?")},
-            place=Place("Storgatan 1, Lund", "Buss 3 till Stortorget", "Hiss finns"),
-            led_by="Forskare från Lunds universitet",
+            place=Place(
+                "Storgatan 1, Lund",
+                {"sv": "Buss 3 till Stortorget", "da": "Bus 3 til Stortorget"},
+                {"sv": "Hiss finns", "da": "Der er elevator"},
+            ),
+            led_by={
+                "sv": "Forskare från Lunds universitet",
+                "da": "Forskere fra Lunds universitet",
+            },
         ),
         start=datetime(datetime.now(UTC).year + 1, 3, 2, 10, 0),
         minutes=180,
@@ -126,6 +133,15 @@ async def tap_in_place(
     return await user.wait_for_message(
         lambda m: m.message_id == message.message_id and shows(m, expect)
     )
+
+
+async def open_card(user: SandboxUser, title: str) -> BotMessage:
+    """A coordinator's card of a meeting, from a new menu (in Swedish): the live buttons."""
+    mark = user.mark()
+    await user.send_command("/samordnare")
+    menu = await user.wait_for_message(lambda m: "Möten" in m.button_texts(), after=mark)
+    listing = await tap(user, "Möten", title, message=menu)
+    return await tap(user, title, "Ställ in mötet", message=listing)
 
 
 def db_rows(db_path: Path, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:

@@ -6,7 +6,9 @@ Scriptable output on success; on bad input exactly one line on stderr and exit s
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -165,3 +167,51 @@ def test_coordinator_codes_are_printed_once_and_stored_only_as_hashes(folder: Pa
 def test_events_commands_need_the_server_secret(tmp_path: Path) -> None:
     line = one_error_line(run(tmp_path, "events", "list"))
     assert "secret" in line
+
+
+def test_directions_accessibility_and_who_leads_are_given_per_language(folder: Path) -> None:
+    done = run(
+        folder,
+        *("events", "add", "--kind", "breakfast", "--title-sv", "Frukost"),
+        *("--title-da", "Morgenmad", "--start", f"{NEXT_YEAR}-03-02 08:30"),
+        *("--duration", "90min", "--address", "Storgatan 1, Lund", "--capacity", "12"),
+        *("--directions", "Buss 3", "--directions-da", "Bus 3", "--accessibility-sv", "Hiss"),
+        *("--led-by-sv", "Brukarrådet", "--led-by-da", "Brugerrådet"),
+    )
+    assert done.returncode == 0, done.stderr
+    shown = run(folder, "events", "show", done.stdout.split()[0]).stdout.splitlines()
+    assert "how to get there (sv): Buss 3" in shown  # --directions, where no -sv is given
+    assert "how to get there (da): Bus 3" in shown
+    assert "accessibility (sv): Hiss" in shown
+    assert not any(line.startswith("accessibility (da)") for line in shown)
+    assert "led by (sv): Brukarrådet" in shown and "led by (da): Brugerrådet" in shown
+
+
+def test_a_meeting_in_two_languages_needs_who_leads_it_in_both(folder: Path) -> None:
+    args = list(FOCUS_GROUP[:-2])
+    at = args.index("--led-by")
+    args[at : at + 2] = ["--led-by-sv", "Forskare från universitetet"]
+    assert "who leads the meeting is missing in da" in one_error_line(run(folder, *args))
+
+
+def test_a_meeting_stored_with_one_text_for_every_language_still_shows(folder: Path) -> None:
+    done = run(folder, *FOCUS_GROUP[:-2])
+    event_id = done.stdout.split()[0]
+    connection = sqlite3.connect(folder / "rostbot.sqlite3")
+    try:
+        with connection:
+            [(stored,)] = connection.execute("SELECT details FROM events")
+            details = json.loads(stored)
+            details["place"].update(directions="Buss 3 (förr)", accessibility="Hiss (förr)")
+            details["led_by"] = "Forskare (förr)"
+            for newer in ("mode", "recorded", "link"):
+                details.pop(newer, None)
+            connection.execute("UPDATE events SET details = ?", (json.dumps(details),))
+    finally:
+        connection.close()
+    shown = run(folder, "events", "show", event_id)
+    assert shown.returncode == 0, shown.stderr
+    for lang in ("sv", "da"):
+        assert f"how to get there ({lang}): Buss 3 (förr)" in shown.stdout
+        assert f"accessibility ({lang}): Hiss (förr)" in shown.stdout
+        assert f"led by ({lang}): Forskare (förr)" in shown.stdout

@@ -9,7 +9,13 @@ import pytest
 
 from meeting_steps import plan
 from rostbot.core import recurrence
-from rostbot.core.meeting_model import Details, MeetingError, check_capacity, local_to_utc
+from rostbot.core.meeting_model import (
+    Details,
+    MeetingError,
+    Place,
+    check_capacity,
+    local_to_utc,
+)
 from rostbot.core.when_parser import parse_minutes, parse_when
 from rostbot.meetings.planning import check_plan
 
@@ -97,7 +103,12 @@ def test_a_new_event_must_have_a_title_an_address_and_a_leader_in_its_languages(
     with pytest.raises(MeetingError, match="title in da"):
         check_plan(plan(languages=("sv", "da"), details=Details({"sv": "x"})), now)
     with pytest.raises(MeetingError, match="address"):
-        check_plan(plan(details=Details({"sv": "x"}, led_by="A")), now)
+        check_plan(plan(details=Details({"sv": "x"}, led_by={"sv": "A"})), now)
+    leader_in_swedish_only = Details(
+        {"sv": "x", "da": "x"}, place=Place("Storgatan 1"), led_by={"sv": "A", "da": " "}
+    )
+    with pytest.raises(MeetingError, match="who leads the meeting is missing in da"):
+        check_plan(plan(languages=("sv", "da"), details=leader_in_swedish_only), now)
 
 
 def test_capacity_below_the_people_booked_is_refused() -> None:

@@ -31,9 +31,20 @@ class MeetingError(Exception):
 
 @dataclass(frozen=True)
 class Place:
+    """Where: one address; how to get there and accessibility in each language."""
+
     address: str
-    directions: str = ""
-    accessibility: str = ""
+    directions: dict[str, str] = field(default_factory=dict)
+    accessibility: dict[str, str] = field(default_factory=dict)
+
+
+def _stored_texts(value: object) -> dict[str, str]:
+    """A stored text per language. Events stored before these texts were per language
+    hold one string: it is every language's, so old meetings read as they did."""
+    if isinstance(value, dict):
+        return {str(lang): str(text) for lang, text in value.items()}
+    text = str(value or "")
+    return dict.fromkeys(LANGUAGES, text) if text else {}
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,7 @@ class Details:
     description: dict[str, str] = field(default_factory=dict)
     agenda: dict[str, tuple[str, ...]] = field(default_factory=dict)
     place: Place = Place("")
-    led_by: str = ""
+    led_by: dict[str, str] = field(default_factory=dict)
     # Interviews only: how it is held, whether it is recorded, and the video link.
     mode: str = "in_person"
     recorded: bool = False
@@ -78,10 +89,10 @@ class Details:
             agenda={str(k): tuple(str(i) for i in v) for k, v in agenda.items()},
             place=Place(
                 str(place.get("address", "")),
-                str(place.get("directions", "")),
-                str(place.get("accessibility", "")),
+                _stored_texts(place.get("directions")),
+                _stored_texts(place.get("accessibility")),
             ),
-            led_by=str(data.get("led_by", "")),
+            led_by=_stored_texts(data.get("led_by")),
             mode=str(data.get("mode") or "in_person"),
             recorded=bool(data.get("recorded", False)),
             link=str(data.get("link", "")),
@@ -142,14 +153,14 @@ class Event:
         return self.details.agenda.get(self.language_for(lang), ())
 
     def directions(self, lang: str) -> str:
-        return self.details.place.directions
+        return self.details.place.directions.get(self.language_for(lang), "")
 
     def accessibility(self, lang: str) -> str:
-        return self.details.place.accessibility
+        return self.details.place.accessibility.get(self.language_for(lang), "")
 
     def leader(self, lang: str) -> str:
         """Who leads the meeting; for an interview, the interviewer (often by role)."""
-        return self.details.led_by
+        return self.details.led_by.get(self.language_for(lang), "")
 
 
 def iso_utc(moment: datetime) -> str:
@@ -180,6 +191,17 @@ def _clean(text: str, what: str, limit: int) -> str:
     if len(text) > limit:
         raise MeetingError(f"{what} is too long ({len(text)} characters, at most {limit})")
     return text
+
+
+def _checked_texts(
+    texts: dict[str, str], languages: tuple[str, ...], what: str, limit: int
+) -> dict[str, str]:
+    """The meeting's languages' texts, trimmed and within `limit`; empty ones left out."""
+    return {
+        lang: _clean(texts[lang], f"{what} ({lang})", limit)
+        for lang in languages
+        if texts.get(lang, "").strip()
+    }
 
 
 def check_details(
@@ -218,12 +240,13 @@ def check_details(
         raise MeetingError("the address is missing")
     place = Place(
         address,
-        _clean(details.place.directions, "how to get there", MAX_TEXT),
-        _clean(details.place.accessibility, "the accessibility note", MAX_TEXT),
+        _checked_texts(details.place.directions, languages, "how to get there", MAX_TEXT),
+        _checked_texts(details.place.accessibility, languages, "the accessibility note", MAX_TEXT),
     )
-    led_by = _clean(details.led_by, "who leads it", MAX_LINE)
-    if not led_by:
-        raise MeetingError("who leads the meeting is missing")
+    led_by = _checked_texts(details.led_by, languages, "who leads it", MAX_LINE)
+    for lang in languages:
+        if lang not in led_by:
+            raise MeetingError(f"who leads the meeting is missing in {lang}")
     return Details(
         title,
         description,

@@ -65,6 +65,9 @@ class Answer:
     replies: list[Reply] = field(default_factory=list)
     toast: str | None = None  # the short note on a pressed button
     lang: str = "sv"
+    # For a coordinator: its newest message with buttons becomes the coordinator's live
+    # one in the chat, and the one before loses its buttons (rostbot.telegram.open_questions).
+    coordinator: bool = False
 
     def add(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
         self.replies.append(Reply(text, buttons))

@@ -50,10 +50,14 @@ def add_parsers(commands: Any, parser_class: type[argparse.ArgumentParser]) -> N
     length.add_argument("--end", help="e.g. 12:00 or '2026-12-03 12:00'")
     add.add_argument("--tz", choices=list(ZONES), help="default: from the language")
     add.add_argument("--address", required=True)
-    add.add_argument("--directions", default="", help="how to get there")
-    add.add_argument("--accessibility", default="")
+    add.add_argument("--directions", default="", help="how to get there, in every language")
+    add.add_argument("--accessibility", default="", help="in every language")
     add.add_argument("--capacity", type=int, required=True)
-    add.add_argument("--led-by", required=True)
+    add.add_argument("--led-by", default="", help="who leads it, in every language")
+    for lang in ("sv", "da"):
+        add.add_argument(f"--directions-{lang}", default="", help=f"in {lang}, not --directions")
+        add.add_argument(f"--accessibility-{lang}", default="", help=f"in {lang}")
+        add.add_argument(f"--led-by-{lang}", default="", help=f"in {lang}, not --led-by")
     series = add.add_mutually_exclusive_group()
     series.add_argument("--sessions", type=int, help="a fixed group meeting N times")
     series.add_argument("--monthly", type=int, metavar="N", help="N meetings, same weekday")
@@ -144,6 +148,14 @@ def _languages(args: argparse.Namespace) -> tuple[str, ...]:
     return given
 
 
+def _each_language(
+    args: argparse.Namespace, name: str, languages: tuple[str, ...]
+) -> dict[str, str]:
+    """--NAME-sv and --NAME-da, or --NAME for a language without its own."""
+    every = str(getattr(args, name))
+    return {lang: str(getattr(args, f"{name}_{lang}")) or every for lang in languages}
+
+
 def _plan(args: argparse.Namespace, settings: Settings) -> planning.Plan:
     languages = _languages(args)
     tz = args.tz or (
@@ -160,8 +172,12 @@ def _plan(args: argparse.Namespace, settings: Settings) -> planning.Plan:
         title={lang: getattr(args, f"title_{lang}") for lang in languages},
         description={lang: getattr(args, f"description_{lang}") for lang in languages},
         agenda={lang: tuple(getattr(args, f"agenda_{lang}")) for lang in languages},
-        place=Place(args.address, args.directions, args.accessibility),
-        led_by=args.led_by,
+        place=Place(
+            args.address,
+            _each_language(args, "directions", languages),
+            _each_language(args, "accessibility", languages),
+        ),
+        led_by=_each_language(args, "led_by", languages),
     )
     series, sessions = "single", 1
     if args.sessions is not None:
@@ -220,7 +236,13 @@ async def _show(office: Office, args: argparse.Namespace) -> None:
         print(f"title ({title_lang}): {event.title(title_lang)}")
     print(f"when: {_local(event.starts_at, event.tz)} {event.tz}, {event.minutes} minutes")
     print(f"where: {event.details.place.address}")
-    print(f"led by: {event.details.led_by}")
+    for lang in event.languages:
+        if event.directions(lang):
+            print(f"how to get there ({lang}): {event.directions(lang)}")
+        if event.accessibility(lang):
+            print(f"accessibility ({lang}): {event.accessibility(lang)}")
+    for lang in event.languages:
+        print(f"led by ({lang}): {event.leader(lang)}")
     if event.series_id:
         print(f"series: {event.series_id} ({event.series_kind}), session {event.session}")
     print(

@@ -43,10 +43,10 @@ PROMPTS = {
     "start": N_("When does it start? For example 2026-12-03 09:00, 3/12 9.00 or 3 dec 9:00."),
     "duration": N_("How long is it? Press a button or write it, for example 2,5 h or 90 min."),
     "address": N_("Where is it? Write the address."),
-    "directions": N_("How do people get there? For example bus, entrance, floor."),
-    "accessibility": N_("Accessibility: for example lift, ramp, hearing loop."),
+    "directions": N_("How do people get there ({language})? For example bus, entrance, floor."),
+    "accessibility": N_("Accessibility ({language}): for example lift, ramp, hearing loop."),
     "capacity": N_("How many seats are there? Write a number."),
-    "led_by": N_("Who leads the meeting?"),
+    "led_by": N_("Who leads the meeting? Write it {language}."),
     "series": N_("Is it one meeting, a fixed group that meets several times, or monthly?"),
     "sessions": N_("How many times? Press a button or write a number."),
     "every_weeks": N_("How many weeks between the meetings?"),
@@ -88,6 +88,7 @@ TIME_NOT_POSSIBLE = N_(
     "That time cannot be used: it has passed, or the clocks change then. Please write another time."
 )
 LANGUAGE_NAMES = {"sv": N_("in Swedish"), "da": N_("in Danish")}
+OLD_BUTTON = N_("This button is old, so nothing was changed. Use the newest message.")
 
 
 def _o(act: str, a: str = "-", b: str = "-") -> str:
@@ -117,7 +118,7 @@ async def on_command(services: Services, person: Person, arg: str | None) -> Ans
     if not await roles.is_coordinator(services, person):
         return await conversation.on_unknown_command(services, person)
     services.dialogues.pop(pseudonym, None)
-    answer = Answer(lang=await _lang(services, person))
+    answer = Answer(lang=await _lang(services, person), coordinator=True)
     _menu(services, answer.lang, answer)
     return answer
 
@@ -130,7 +131,7 @@ async def on_start_code(services: Services, person: Person, code: str) -> Answer
 
 
 async def _welcome(services: Services, person: Person) -> Answer:
-    answer = Answer(lang=await _lang(services, person))
+    answer = Answer(lang=await _lang(services, person), coordinator=True)
     answer.add(services.t(answer.lang, "Welcome! You are now a coordinator."))
     _menu(services, answer.lang, answer)
     return answer
@@ -220,7 +221,7 @@ async def _advance(
     services: Services, person: Person, draft: Draft, step: str, value: str, pressed: bool
 ) -> Answer:
     lang = await _lang(services, person)
-    answer = Answer(lang=lang)
+    answer = Answer(lang=lang, coordinator=True)
     problem = drafting.give(draft, step, value, pressed=pressed, today=services.clock().date())
     if problem is not None:
         text = services.t(lang, PROBLEMS[problem])
@@ -398,13 +399,22 @@ async def _event_press(
         )
 
 
-async def on_press(services: Services, person: Person, parts: tuple[str, ...]) -> Answer:
-    """A coordinator button; the role is checked again on every press."""
+async def on_press(
+    services: Services, person: Person, parts: tuple[str, ...], live: bool = True
+) -> Answer:
+    """A coordinator button; the role is checked again on every press.
+
+    `live` is False for a button on an older message than the coordinator's newest with
+    buttons: it is answered as old and changes nothing.
+    """
     if not await roles.is_coordinator(services, person):
         return await conversation.on_press(services, person, None)
     act, a, b = parts
     lang = await _lang(services, person)
-    answer = Answer(lang=lang)
+    answer = Answer(lang=lang, coordinator=True)
+    if not live:
+        answer.toast = services.t(lang, OLD_BUTTON)
+        return answer
     pseudonym = services.pseudonym(person)
     try:
         if act == "n":
@@ -452,7 +462,7 @@ async def on_text(services: Services, person: Person, text: str) -> Answer | Non
     if isinstance(current, Draft):
         return await _advance(services, person, current, current.current(), text, pressed=False)
     lang = await _lang(services, person)
-    answer = Answer(lang=lang)
+    answer = Answer(lang=lang, coordinator=True)
     office = Office.of(services)
     event = await events.get(services.db, current.event_id)
     when = parse_when(text, office.now().date())

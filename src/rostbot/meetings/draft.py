@@ -1,8 +1,9 @@
 """A meeting being described in the chat, one question at a time (no I/O, no wording).
 
 The coordinator's answers fill a `Draft`; `steps()` lists what is still to ask, in
-order, and depends on earlier answers (a title per chosen language, the number of
-sessions only for a series). Typed answers are read leniently; a problem is
+order, and depends on earlier answers (title, description, agenda, directions,
+accessibility and who leads it in each chosen language; the number of sessions only
+for a series). Typed answers are read leniently; a problem is
 returned as a key that the chat turns into words.
 """
 
@@ -11,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from rostbot.core.meeting_model import KINDS, MAX_LINE, MAX_TEXT, Details, Place
+from rostbot.core.meeting_model import MAX_LINE, MAX_TEXT, Details, Place
 from rostbot.core.recurrence import MAX_SESSIONS
 from rostbot.core.when_parser import parse_minutes, parse_when
 from rostbot.meetings.planning import Plan
 
 CHOICES: dict[str, tuple[str, ...]] = {
-    "kind": KINDS,
+    "kind": ("focus_group", "breakfast"),  # group meetings; an interview is not planned here
     "languages": ("sv", "da", "both"),
     "duration": ("60", "90", "120", "180"),
     "series": ("single", "fixed", "monthly"),
@@ -26,6 +27,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "confirm": ("save", "restart"),
 }
 SKIPPABLE = ("description", "agenda", "directions", "accessibility")
+LONG_TEXTS = ("description", "directions", "accessibility")  # up to MAX_TEXT; others MAX_LINE
 
 
 @dataclass
@@ -41,8 +43,12 @@ class Draft:
         order = ["kind", "languages"]
         for name in ("title", "description", "agenda"):
             order += [f"{name}_{lang}" for lang in self.languages]
-        order += ["start", "duration", "address", "directions", "accessibility"]
-        order += ["capacity", "led_by", "series"]
+        order += ["start", "duration", "address"]
+        for name in ("directions", "accessibility"):
+            order += [f"{name}_{lang}" for lang in self.languages]
+        order.append("capacity")
+        order += [f"led_by_{lang}" for lang in self.languages]
+        order.append("series")
         if self.answers.get("series", "single") != "single":
             order.append("sessions")
         if self.answers.get("series") == "fixed":
@@ -75,8 +81,8 @@ class Draft:
                 title=per_lang("title"),
                 description=per_lang("description"),
                 agenda={lang: tuple(a.get(f"agenda_{lang}", "").splitlines()) for lang in langs},
-                place=Place(a["address"], a.get("directions", ""), a.get("accessibility", "")),
-                led_by=a["led_by"],
+                place=Place(a["address"], per_lang("directions"), per_lang("accessibility")),
+                led_by=per_lang("led_by"),
             ),
             start=start,
             minutes=int(a["duration"]),
@@ -132,7 +138,7 @@ def give(draft: Draft, step: str, value: str, *, pressed: bool, today: date) -> 
         if any(len(line) > MAX_LINE for line in lines):
             return "too_long"
         value = "\n".join(lines)
-    elif len(value) > (MAX_TEXT if kind in ("description", "directions") else MAX_LINE):
+    elif len(value) > (MAX_TEXT if kind in LONG_TEXTS else MAX_LINE):
         return "too_long"
     draft.answers[step] = value
     return None

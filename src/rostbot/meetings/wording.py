@@ -62,6 +62,18 @@ def short_when(event: Event, lang: str) -> str:
     return f"{day} {CLOCK} {format_time(start, 'short', locale=lang)}"
 
 
+def place_notes(services: Services, event: Event, lang: str) -> list[str]:
+    """How to get there and accessibility, in the reader's language, when the meeting has them."""
+    lines: list[str] = []
+    if event.directions(lang):
+        lines.append(
+            services.t(lang, "How to get there: {directions}", directions=event.directions(lang))
+        )
+    if event.accessibility(lang):
+        lines.append(services.t(lang, "Accessibility: {note}", note=event.accessibility(lang)))
+    return lines
+
+
 def facts(services: Services, event: Event, lang: str, sessions: list[Event]) -> list[str]:
     """When, how long, where, who leads, the agenda and the right to leave."""
     t = services.t
@@ -79,13 +91,9 @@ def facts(services: Services, event: Event, lang: str, sessions: list[Event]) ->
     else:
         lines.append(t(lang, "When: {when}", when=when(event, lang)))
     lines.append(t(lang, "How long: {duration}", duration=duration(event.minutes, lang)))
-    place = event.details.place
-    lines.append(t(lang, "Where: {address}", address=place.address))
-    if place.directions:
-        lines.append(t(lang, "How to get there: {directions}", directions=place.directions))
-    if place.accessibility:
-        lines.append(t(lang, "Accessibility: {note}", note=place.accessibility))
-    lines.append(t(lang, "Led by: {leader}", leader=event.details.led_by))
+    lines.append(t(lang, "Where: {address}", address=event.details.place.address))
+    lines += place_notes(services, event, lang)
+    lines.append(t(lang, "Led by: {leader}", leader=event.leader(lang)))
     agenda = event.agenda(lang)
     if agenda:
         lines += ["", t(lang, "Agenda:"), *(f"• {item}" for item in agenda)]
@@ -108,8 +116,11 @@ def invitation(services: Services, event: Event, lang: str, sessions: list[Event
 
 
 def calendar_description(services: Services, event: Event, lang: str) -> str:
-    """The text inside the calendar file: description, agenda, the right to leave."""
+    """The text inside the calendar file: description, how to get there, accessibility,
+    who leads it, agenda, the right to leave (the address is the file's location)."""
     lines = [event.description(lang)] if event.description(lang) else []
+    lines += place_notes(services, event, lang)
+    lines.append(services.t(lang, "Led by: {leader}", leader=event.leader(lang)))
     agenda = event.agenda(lang)
     if agenda:
         lines += [services.t(lang, "Agenda:"), *(f"- {item}" for item in agenda)]

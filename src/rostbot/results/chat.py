@@ -116,7 +116,7 @@ async def on_text(services: Services, person: Person, text: str) -> Answer | Non
         services.dialogues.pop(pseudonym, None)
         return None
     lang = await conversation.language_of(services, person)
-    answer = Answer(lang=lang)
+    answer = Answer(lang=lang, coordinator=True)
     if draft.next_language() is None:  # every text is written; the preview is on screen
         answer.add(services.t(lang, "Press Send, or Stop to start again."))
         return answer

@@ -112,7 +112,8 @@ def build_application(
         .build()
     )
     app.bot_data["services"] = services
-    app.bot_data["questions"] = OpenQuestions()  # which flow question is live, per chat
+    # Which flow question and which coordinator message have live buttons, per chat.
+    app.bot_data["questions"] = OpenQuestions()
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS | filters.ChatType.CHANNEL
     message = filters.UpdateType.MESSAGE

@@ -15,7 +15,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from rostbot.journey.services import Answer, Reply
-from rostbot.telegram.open_questions import OpenQuestions
+from rostbot.telegram.open_questions import COORDINATOR, FLOW, OpenQuestions
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -53,7 +53,8 @@ async def deliver(
     """Answer the pressed button (if any), apply edits, then send new messages in order.
 
     With `questions`, a new flow question takes the buttons off the question sent before
-    it in this chat (unless the press just edited that message, which took them already).
+    it in this chat, and a coordinator's new message with buttons those of the coordinator
+    message before it (unless the press just edited that message, which took them already).
     Returns the message ids of the new messages sent.
     """
     if query is not None:
@@ -84,15 +85,25 @@ async def deliver(
             log.warning("sending failed: %s", type(exc).__name__)
             raise
         sent.append(message_id)
-        if reply.question and questions is not None:
-            before = questions.swap(chat_id, message_id)
+        lane = _lane(answer, reply)
+        if lane is not None and questions is not None:
+            before = questions.swap(chat_id, message_id, lane)
             if before is not None and before != edited_id:
                 await _close(bot, chat_id, before)
     return sent
 
 
+def _lane(answer: Answer, reply: Reply) -> str | None:
+    """Which live message a new one replaces: a flow question, a coordinator's, or none."""
+    if reply.question:
+        return FLOW
+    if answer.coordinator and reply.buttons:
+        return COORDINATOR
+    return None
+
+
 async def _close(bot: ExtBot[None], chat_id: int, message_id: int) -> None:
-    """Take the buttons off an older question; a failure leaves them (stale, handled)."""
+    """Take the buttons off an older message; a failure leaves them (stale, handled)."""
     try:
         await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
     except BadRequest as exc:  # gone, or without buttons already

@@ -3,7 +3,7 @@ typed answers inside a meeting dialogue. Each turns an Update into one call."""
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import filters
 
@@ -14,6 +14,7 @@ from rostbot.meetings import coordinator_chat, participant_chat
 from rostbot.results import chat as results_chat
 from rostbot.telegram import handlers
 from rostbot.telegram.handlers import Context, _respond
+from rostbot.telegram.open_questions import COORDINATOR, OpenQuestions
 
 COORDINATOR_COMMANDS = ["coordinator", "samordnare", "koordinator"]
 MEETING_BUTTONS = r"^[ov]:"
@@ -44,9 +45,20 @@ async def on_meeting_press(update: Update, context: Context) -> None:
     if press is None:
         await _respond(update, context, lambda s, p: conversation.on_press(s, p, data))
     elif press.kind == "o":
-        await _respond(update, context, lambda s, p: coordinator_chat.on_press(s, p, press.parts))
+        live = _is_live_coordinator_message(context, chat.id, query)
+        await _respond(
+            update, context, lambda s, p: coordinator_chat.on_press(s, p, press.parts, live)
+        )
     else:
         await _respond(update, context, lambda s, p: participant_chat.on_press(s, p, press.parts))
+
+
+def _is_live_coordinator_message(context: Context, chat_id: int, query: CallbackQuery) -> bool:
+    """Whether the press is on the coordinator's newest message with buttons (or none is
+    known, as after a restart): buttons of older ones are old, whatever they say."""
+    questions: OpenQuestions = context.bot_data["questions"]
+    live = questions.live(chat_id, COORDINATOR)
+    return live is None or (query.message is not None and query.message.message_id == live)
 
 
 async def on_dialogue_text(update: Update, context: Context) -> None:

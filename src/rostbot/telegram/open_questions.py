@@ -1,38 +1,53 @@
-"""Which message in each chat holds the live flow question, so older ones lose their buttons.
+"""Which message in each chat holds the live buttons, so older ones lose theirs.
 
-A question's buttons go stale when the next question is sent: after a press the pressed
-message is edited (its buttons go with the edit); after a typed answer, a stale button or
-"/start" to continue, the question sent before still shows its buttons. `deliver` notes
-here the message id of each question it sends and takes the buttons off the one before.
+Two kinds of message keep one live set of buttons per chat, each apart from the other
+(someone may be a coordinator and answer a flow in the same chat):
 
-In memory only, by chat id, the most recent chats first kept: after a restart the first
-new question leaves the one before as it was, which is handled as a stale button anyway.
-Nothing here is stored or logged.
+- FLOW, a flow question. Its buttons go stale when the next question is sent: after a
+  press the pressed message is edited (its buttons go with the edit); after a typed
+  answer, a stale button or "/start" to continue, the question sent before still shows
+  its buttons.
+- COORDINATOR, a coordinator's menu, card or step: the newest one with buttons. A press
+  on an older one is answered as old and changes nothing (rostbot.meetings.coordinator_chat).
+
+`deliver` notes here the message id of each such message it sends and takes the buttons
+off the one before. In memory only, by chat id, the most recent chats first kept: after a
+restart the first new message leaves the one before as it was, and nothing counts as old
+until then (flow buttons are checked against the stored run anyway, coordinator buttons
+against the store and the role). Nothing here is stored or logged.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 
-MAX_CHATS = 100_000  # about 10 MB at most; older chats are forgotten first
+FLOW = "flow"
+COORDINATOR = "coordinator"
+LANES = (FLOW, COORDINATOR)
+MAX_CHATS = 100_000  # about 10 MB at most per kind; older chats are forgotten first
 
 
 class OpenQuestions:
     def __init__(self, max_chats: int = MAX_CHATS) -> None:
-        self._by_chat: OrderedDict[int, int] = OrderedDict()
-        self._max = max_chats
+        self._live: OrderedDict[tuple[int, str], int] = OrderedDict()
+        self._max = max_chats * len(LANES)
 
-    def swap(self, chat_id: int, message_id: int) -> int | None:
-        """Note the chat's new question message; the one before it, if any."""
-        before = self._by_chat.pop(chat_id, None)
-        self._by_chat[chat_id] = message_id
-        if len(self._by_chat) > self._max:
-            self._by_chat.popitem(last=False)
+    def swap(self, chat_id: int, message_id: int, lane: str = FLOW) -> int | None:
+        """Note the chat's new live message of this kind; the one before it, if any."""
+        before = self._live.pop((chat_id, lane), None)
+        self._live[(chat_id, lane)] = message_id
+        if len(self._live) > self._max:
+            self._live.popitem(last=False)
         return before
 
+    def live(self, chat_id: int, lane: str) -> int | None:
+        """The chat's live message of this kind, when one is known."""
+        return self._live.get((chat_id, lane))
+
     def forget(self, chat_id: int) -> None:
-        """The chat was cleared: its question message is gone."""
-        self._by_chat.pop(chat_id, None)
+        """The chat was cleared: its messages are gone."""
+        for lane in LANES:
+            self._live.pop((chat_id, lane), None)
 
     def __len__(self) -> int:
-        return len(self._by_chat)
+        return len(self._live)
