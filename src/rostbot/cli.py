@@ -34,6 +34,7 @@ from rostbot.crypto.analyst_keys import (
 )
 from rostbot.crypto.key_files import KeyFormat
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
+from rostbot.flow_wordings import check_lines as wording_check_lines
 from rostbot.health import cli as health_cli
 from rostbot.i18n import CatalogError
 from rostbot.letters import cli as letters_cli
@@ -331,6 +332,8 @@ def _cmd_flows_check(args: argparse.Namespace) -> int:
                 "add `support:` to the flow or set ROSTBOT_SUPPORT_SV / ROSTBOT_SUPPORT_DA"
             )
         print(_skip_summary(flow))
+    for line in wording_check_lines(settings.db_path, flows):  # read-only; none without a db
+        print(line)
     return 0
 
 

@@ -16,6 +16,7 @@ from rostbot.config import Settings
 from rostbot.core.flow_loader import load_flows
 from rostbot.crypto.analyst_keys import load_public_keys
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
+from rostbot.flow_wordings import log_changes, note_and_compare
 from rostbot.health.server import health_endpoint
 from rostbot.i18n import Translations
 from rostbot.journey.chat_log import Flusher
@@ -44,6 +45,8 @@ async def open_services(
     keys = load_public_keys(list(settings.analyst_key_paths))
     db = await Database.open(settings.db_path)
     try:
+        # A flow file's new wording under an old `version`: warned about, not refused.
+        log_changes(await note_and_compare(db, flows, clock().date().isoformat()))
         yield Services(settings, db, flows, secret, keys, texts, clock=clock)
     finally:
         await db.close()

@@ -12,6 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from rostbot.core.flow_problems import Reason, said
+from rostbot.i18n import N_
+
 LANGUAGES: tuple[str, ...] = ("sv", "da")
 STANDARD_INDICATORS: frozenset[str] = frozenset(
     {"information", "participation", "treatment", "change", "accessibility", "overall"}
@@ -34,6 +37,17 @@ MAX_MESSAGE_LENGTH = 3500  # leaves room below Telegram's 4096 for progress and 
 # The scale point "don't know / does not apply": the last point when a scale has it, never
 # positive, and left out of the indicators (neither a positive nor another answer).
 NO_POSITION_CODE = "dont_know"
+
+
+class FlowRuleError(ValueError):
+    """A flow breaks one of this model's rules; `reason` says which in catalog words."""
+
+    def __init__(self, reason: Reason) -> None:
+        self.reason = reason
+        super().__init__(reason.english())
+
+
+ID_SHAPE = N_("an id is lower-case letters, digits and _, starting with a letter")
 
 
 class Strict(BaseModel):
@@ -71,7 +85,7 @@ class Option(Strict):
     @classmethod
     def _code_shape(cls, value: str) -> str:
         if not CODE_PATTERN.fullmatch(value):
-            raise ValueError("an option code is 1-16 letters, digits or _")
+            raise FlowRuleError(said(N_("an option code is 1-16 letters, digits or _")))
         return value
 
 
@@ -94,7 +108,7 @@ class ShowIf(Strict):
     def _one_test(self) -> ShowIf:
         tests = [t for t in (self.equals, self.in_, self.not_in) if t is not None]
         if len(tests) != 1:
-            raise ValueError("show_if needs exactly one of: equals, in, not_in")
+            raise FlowRuleError(said(N_("show_if needs exactly one of: equals, in, not_in")))
         return self
 
     def holds(self, answer: object) -> bool:
@@ -128,8 +142,13 @@ class QuestionBase(Strict):
     @model_validator(mode="after")
     def _required_or_optional(self) -> QuestionBase:
         if self.optional is not None and "required" in self.model_fields_set:
-            raise ValueError(
-                "give `required` only: `optional` is the old name and cannot be used with it"
+            raise FlowRuleError(
+                said(
+                    N_(
+                        "give `required` only: `optional` is the old name and cannot be used "
+                        "with it"
+                    )
+                )
             )
         return self
 
@@ -144,7 +163,7 @@ class QuestionBase(Strict):
     @classmethod
     def _id_shape(cls, value: str) -> str:
         if not ID_PATTERN.fullmatch(value):
-            raise ValueError("an id is lower-case letters, digits and _, starting with a letter")
+            raise FlowRuleError(said(ID_SHAPE))
         return value
 
     @field_validator("indicator")
@@ -154,10 +173,11 @@ class QuestionBase(Strict):
             return value
         if value.startswith("custom:") and ID_PATTERN.fullmatch(value.removeprefix("custom:")):
             return value
-        raise ValueError(
-            "indicator must be one of "
-            + ", ".join(sorted(STANDARD_INDICATORS))
-            + " or custom:<name>"
+        raise FlowRuleError(
+            said(
+                N_("indicator must be one of {indicators} or custom:<name>"),
+                indicators=", ".join(sorted(STANDARD_INDICATORS)),
+            )
         )
 
     def answer_codes(self) -> list[str] | None:
@@ -176,11 +196,18 @@ class ScaleQuestion(QuestionBase):
     def _positive_known(self) -> ScaleQuestion:
         codes = [p.code for p in self.points]
         if self.positive is not None and not set(self.positive) <= set(codes):
-            raise ValueError("positive names a code that is not one of the points")
+            raise FlowRuleError(said(N_("positive names a code that is not one of the points")))
         if NO_POSITION_CODE in codes[:-1]:
-            raise ValueError(f"'{NO_POSITION_CODE}' is not on the scale: make it the last point")
+            raise FlowRuleError(
+                said(
+                    N_("'{code}' is not on the scale: make it the last point"),
+                    code=NO_POSITION_CODE,
+                )
+            )
         if NO_POSITION_CODE in self.positive_codes():
-            raise ValueError(f"'{NO_POSITION_CODE}' is neither positive nor negative")
+            raise FlowRuleError(
+                said(N_("'{code}' is neither positive nor negative"), code=NO_POSITION_CODE)
+            )
         return self
 
     def positive_codes(self) -> list[str]:
@@ -278,7 +305,7 @@ class Flow(Strict):
     @classmethod
     def _id_shape(cls, value: str) -> str:
         if not ID_PATTERN.fullmatch(value):
-            raise ValueError("an id is lower-case letters, digits and _, starting with a letter")
+            raise FlowRuleError(said(ID_SHAPE))
         return value
 
     def age_limit(self, country: str) -> int | None:

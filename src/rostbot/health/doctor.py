@@ -32,6 +32,7 @@ from rostbot.config import (
 from rostbot.core.flow_loader import check_flows, load_flows
 from rostbot.crypto.analyst_keys import KeyFileError, load_public_keys
 from rostbot.crypto.server_secret import SecretFileError, ServerSecret
+from rostbot.flow_wordings import compare_read_only
 from rostbot.health import key_scan
 from rostbot.health.reading import known_schema, open_read_only, schema_version
 from rostbot.retention import policy_for
@@ -105,6 +106,7 @@ def run_doctor(
         note(check_public_keys(settings))
         note(check_no_private_key(settings))
         note(check_flow_files(settings.flows_dir))
+        note(check_flow_wordings(settings))
         note(check_log_file(env))
         note(check_contacts(settings))
     to_fix = sum(f.level == "fix" for f in findings)
@@ -363,6 +365,17 @@ def check_flow_files(folder: Path) -> list[Finding]:
         return [_fix(f"flows: {problems[0]}{more}; see `rostbot flows check {folder}`")]
     flows = load_flows(folder)
     return [_ok(f"{len(flows)} flow(s) load from {folder}: {', '.join(sorted(flows))}")]
+
+
+def check_flow_wordings(settings: Settings) -> list[Finding]:
+    """A warning per flow version whose wording changed since the database first used it."""
+    if check_flows(settings.flows_dir):
+        return []  # check_flow_files says what is wrong
+    try:
+        changes = asyncio.run(compare_read_only(settings.db_path, load_flows(settings.flows_dir)))
+    except StoreError:
+        return []  # check_database says why it cannot be read
+    return [_warn(change.english()) for change in changes or []]
 
 
 def check_log_file(env: Mapping[str, str]) -> list[Finding]:

@@ -62,6 +62,10 @@ WORDS: dict[str, dict[str, str]] = {
         "meetings": (
             "- Meetings: inviting people who agreed to be contacted to focus groups and "
             "breakfast meetings, booking, waitlists, reminders and feedback afterwards."
+            "\n- Interviews: inviting people who agreed, separately, to hear about "
+            "interviews; booking a time, the number to call for a phone interview, "
+            "reminders, attendance; and, with its own consent, quoting what they said "
+            "without their name in seminar material."
         ),
         "subjects_heading": "## Data subjects",
         "subjects_clients": (
@@ -171,6 +175,10 @@ WORDS: dict[str, dict[str, str]] = {
         "meetings": (
             "- Möten: inbjudan till fokusgrupper och frukostmöten för dem som har sagt ja "
             "till att bli kontaktade, bokning, väntelistor, påminnelser och frågor efteråt."
+            "\n- Intervjuer: inbjudan till dem som för sig har sagt ja till att höra om "
+            "intervjuer; bokning av en tid, numret att ringa vid en telefonintervju, "
+            "påminnelser, närvaro; och, med ett eget samtycke, citat av vad de sa utan "
+            "namn i material för seminarier."
         ),
         "subjects_heading": "## Kategorier av registrerade",
         "subjects_clients": (
@@ -279,6 +287,10 @@ WORDS: dict[str, dict[str, str]] = {
         "meetings": (
             "- Møder: invitation til fokusgrupper og morgenmadsmøder for dem, der har sagt ja "
             "til at blive kontaktet, booking, ventelister, påmindelser og spørgsmål bagefter."
+            "\n- Interviews: invitation til dem, der for sig har sagt ja til at høre om "
+            "interviews; booking af en tid, nummeret der skal ringes til ved et "
+            "telefoninterview, påmindelser, fremmøde; og, med et eget samtykke, citater af "
+            "hvad de sagde uden navn i materiale til seminarer."
         ),
         "subjects_heading": "## Kategorier af registrerede",
         "subjects_clients": (
@@ -371,7 +383,8 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "until the person erases their data in the chat; the chat handle until they withdraw",
         ),
         "consents": TableRecord(
-            "each consent given: pseudonym, kind (taking part, being contacted), flow and "
+            "each consent given: pseudonym, kind (taking part, being contacted about "
+            "meetings, about interviews, being quoted), flow and "
             "version, hash of the wording agreed to, language, choices (e.g. the age "
             "confirmed), when given and withdrawn",
             "plain (no answer, no name)",
@@ -422,8 +435,7 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "who booked or waits for a meeting: pseudonym, status, place in the queue, "
             "attendance, a name the person chose, one line on access or diet needs, the "
             "phone number to call for a phone interview",
-            "the chosen name, the needs line and the phone number encrypted with the server "
-            "secret",
+            "the chosen name, the needs line and the phone number encrypted with the server secret",
             "the needs line and the phone number until the meeting is over; the rest until "
             "the person erases their data",
         ),
@@ -444,6 +456,13 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "what coordinators wrote to the people who answered a flow about what changed: "
             "flow, text per language, time (no person: who got it is the outbox)",
             "plain (no person)",
+            "for the database's life",
+        ),
+        "flow_wordings": TableRecord(
+            "per flow and version, a fingerprint of its texts (questions, options, intro and "
+            "the others) as first used, and the day: to warn when a text changes while the "
+            "version stays",
+            "SHA-256 hashes only (no text, no person)",
             "for the database's life",
         ),
         "chat_messages": TableRecord(
@@ -475,7 +494,8 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "återkallar",
         ),
         "consents": TableRecord(
-            "varje samtycke: pseudonym, slag (delta, bli kontaktad), flöde och version, hash "
+            "varje samtycke: pseudonym, slag (delta, bli kontaktad om möten, om intervjuer, "
+            "bli citerad), flöde och version, hash "
             "av texten som godkändes, språk, val (t.ex. bekräftad ålder), när det gavs och "
             "återkallades",
             "i klartext (inget svar, inget namn)",
@@ -527,8 +547,7 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "vem som har bokat eller väntar på ett möte: pseudonym, status, plats i kön, "
             "närvaro, ett namn personen valt, en rad om tillgänglighet eller kost, "
             "telefonnumret att ringa vid en telefonintervju",
-            "det valda namnet, raden om behov och telefonnumret krypterade med "
-            "serverhemligheten",
+            "det valda namnet, raden om behov och telefonnumret krypterade med serverhemligheten",
             "raden om behov och telefonnumret tills mötet är över; resten tills personen "
             "raderar sina uppgifter",
         ),
@@ -551,6 +570,13 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "ändrats: frågeformulär, text per språk, tid (ingen person: vem som fick det "
             "står i utkorgen)",
             "i klartext (ingen person)",
+            "så länge databasen finns",
+        ),
+        "flow_wordings": TableRecord(
+            "per frågeformulär och version ett fingeravtryck av texterna (frågor, svarsalternativ, "
+            "inledning och de andra) som de först användes, och dagen: för att varna när en "
+            "text ändras men versionen är densamma",
+            "bara SHA-256-hashar (ingen text, ingen person)",
             "så länge databasen finns",
         ),
         "chat_messages": TableRecord(
@@ -581,7 +607,8 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "trækker sit samtykke tilbage",
         ),
         "consents": TableRecord(
-            "hvert samtykke: pseudonym, slags (deltage, blive kontaktet), flow og version, "
+            "hvert samtykke: pseudonym, slags (deltage, blive kontaktet om møder, om "
+            "interviews, blive citeret), flow og version, "
             "hash af teksten, der blev godkendt, sprog, valg (f.eks. bekræftet alder), "
             "hvornår det blev givet og trukket tilbage",
             "i klartekst (intet svar, intet navn)",
@@ -636,8 +663,7 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "hvem der har booket eller venter på et møde: pseudonym, status, plads i køen, "
             "fremmøde, et navn personen har valgt, en linje om tilgængelighed eller kost, "
             "telefonnummeret der skal ringes til ved et telefoninterview",
-            "det valgte navn, linjen om behov og telefonnummeret krypteret med "
-            "serverhemmeligheden",
+            "det valgte navn, linjen om behov og telefonnummeret krypteret med serverhemmeligheden",
             "linjen om behov og telefonnummeret til mødet er slut; resten til personen "
             "sletter sine oplysninger",
         ),
@@ -661,6 +687,13 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "ændret: spørgeskema, tekst pr. sprog, tidspunkt (ingen person: hvem der fik den, "
             "står i udbakken)",
             "i klartekst (ingen person)",
+            "så længe databasen findes",
+        ),
+        "flow_wordings": TableRecord(
+            "pr. spørgeskema og version et fingeraftryk af teksterne (spørgsmål, svarmuligheder, "
+            "indledning og de andre), som de først blev brugt, og dagen: for at advare, når en "
+            "tekst ændres, men versionen er den samme",
+            "kun SHA-256-hashværdier (ingen tekst, ingen person)",
             "så længe databasen findes",
         ),
         "chat_messages": TableRecord(

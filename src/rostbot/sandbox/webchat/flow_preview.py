@@ -3,25 +3,31 @@
 A preview is the real thing: a fresh single-use letter link for the flow, opened by a
 new simulated person whose Telegram language is the one asked for. Reloading checks the
 whole folder first and swaps the running bot's flows only when nothing is wrong, so a
-typo in one file never breaks the chats already going on.
+typo in one file never breaks the chats already going on; a flow version whose wording
+changed without a new `version` is swapped in too, and told (rostbot.flow_wordings).
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rostbot.core.flow_loader import FlowFileError, load_flows
 from rostbot.core.flow_model import LANGUAGES
+from rostbot.flow_wordings import note_and_compare
 from rostbot.sandbox.webchat.chats import ChatDesk, ChatInputError, SimulatedPerson
+from rostbot.sandbox.webchat.flow_reload_words import problem_json, wording_json
 
 
 @dataclass(frozen=True)
 class ReloadResult:
-    # each as `rostbot flows check` finds it: file, line, path; its reason in English
+    # each as `rostbot flows check` finds it: file, line, path; its reason in English and,
+    # from the catalogs, in Swedish and Danish
     problems: list[dict[str, Any]]
     flow_ids: list[str]  # the flows the bot runs now
+    # flow versions whose wording is not the one first used for them (ids, no text)
+    wordings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -47,12 +53,16 @@ async def reload_flows(desk: ChatDesk) -> ReloadResult:
     services = desk.local.services
     folder = services.settings.flows_dir
     problems: list[dict[str, Any]] = []
+    wordings: list[dict[str, Any]] = []
     try:
         # The same checks as `rostbot flows check`, in one read of the folder.
         services.flows = await asyncio.to_thread(load_flows, folder)
     except FlowFileError as exc:
-        problems = [asdict(problem) for problem in exc.problems]
-    result = ReloadResult(problems, sorted(services.flows))
+        problems = [problem_json(problem, services.texts) for problem in exc.problems]
+    else:
+        changes = await note_and_compare(services.db, services.flows, services.today())
+        wordings = [wording_json(change) for change in changes]
+    result = ReloadResult(problems, sorted(services.flows), wordings)
     snapshot = desk.snapshot()
     desk.publish({"type": "flows", "flows": snapshot["flows"], "problems": result.problems})
     return result

@@ -205,7 +205,12 @@ async def reset(request: web.Request) -> web.StreamResponse:
 async def reload(request: web.Request) -> web.StreamResponse:
     result = await reload_flows(request.app[DESK])
     return web.json_response(
-        {"ok": result.ok, "problems": result.problems, "flows": result.flow_ids}
+        {
+            "ok": result.ok,
+            "problems": result.problems,
+            "flows": result.flow_ids,
+            "wordings": result.wordings,
+        }
     )
 
 

@@ -40,6 +40,7 @@ PROTECTION: dict[str, dict[str, str]] = {
     "slot_waitlist": {"pseudonym": PSEUDONYM},
     "outbox": {"pseudonym": PSEUDONYM},
     "chat_messages": {"pseudonym": PSEUDONYM, "ids": SECRET},
+    "flow_wordings": {"fingerprint": HASH, "parts": HASH},
 }
 # Columns of each table that are plain on purpose; any other column is "not described".
 PLAIN_COLUMNS: dict[str, frozenset[str]] = {
@@ -77,6 +78,7 @@ PLAIN_COLUMNS: dict[str, frozenset[str]] = {
     "chat_messages": frozenset({"updated_at"}),
     "results_messages": frozenset({"message_id", "flow_id", "text_sv", "text_da", "created_at"}),
     "slot_waitlist": frozenset({"series_id", "queue", "added_at"}),
+    "flow_wordings": frozenset({"flow_id", "version", "first_used_on"}),
 }
 
 

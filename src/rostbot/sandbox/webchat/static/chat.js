@@ -141,6 +141,7 @@ function showReload() {
   const result = state.lastReload;
   list.replaceChildren();
   list.hidden = true;
+  showWordings(result && result.ok ? result.wordings || [] : []);
   if (!result) {
     status.textContent = "";
     return;
@@ -150,21 +151,47 @@ function showReload() {
     return;
   }
   status.textContent = t("reloadProblems");
+  let english = false;
   for (const problem of result.problems) {
     const item = document.createElement("li");
     const where = problem.line ? t("problemAtLine", { file: problem.file, line: problem.line }) : problem.file;
     item.append(element("span", "problem-where", where + (problem.path ? ", " + t("problemField", { path: problem.path }) : "") + ": "));
-    // The checker's own words, as `rostbot flows check` prints them, are English.
-    const reason = element("span", "problem-reason", problem.reason);
-    reason.lang = "en";
-    item.append(reason);
+    const own = (problem.reasons || {})[state.lang];
+    if (own) {
+      item.append(element("span", "problem-reason", own));
+    } else {
+      // No catalog words for this reason (a library's rare message): English, marked so.
+      const reason = element("span", "problem-reason", problem.reason);
+      reason.lang = "en";
+      item.append(reason, " ", element("span", "problem-english", t("problemInEnglish")));
+      english = true;
+    }
     list.append(item);
   }
-  const note = document.createElement("li");
-  note.className = "problems-note";
-  note.textContent = t("reloadProblemsEnglish");
-  list.append(note);
+  if (english) list.append(element("li", "problems-note", t("reloadProblemsEnglish")));
   list.hidden = false;
+}
+
+// Flow versions whose texts changed while `version` stayed: ids only, worded here.
+function showWordings(changes) {
+  const list = document.getElementById("flow-wordings");
+  list.replaceChildren();
+  list.hidden = changes.length === 0;
+  for (const change of changes) {
+    const flow = state.flows.find((f) => f.id === change.flow);
+    const what = [];
+    if (change.questions.length) {
+      const key = change.questions.length === 1 ? "wordingQuestion" : "wordingQuestions";
+      what.push(t(key, { ids: change.questions.join(", ") }));
+    }
+    if (change.texts.length) {
+      const key = change.texts.length === 1 ? "wordingText" : "wordingTexts";
+      what.push(t(key, { names: change.texts.join(", ") }));
+    }
+    if (change.order) what.push(t("wordingOrder"));
+    const name = flow ? flowTitle(flow) + " (" + change.flow + ")" : change.flow;
+    list.append(element("li", "wording", t("wordingChanged", { flow: name, version: change.version, what: what.join("; ") })));
+  }
 }
 
 function wireControls() {
