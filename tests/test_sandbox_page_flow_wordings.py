@@ -108,8 +108,8 @@ async def test_a_broken_flow_reload_gives_its_reasons_in_swedish_and_danish(
     problems = page.locator("#flow-problems")
     await expect(page.locator("#flow-status")).to_contain_text("Enkäterna har fel")
     for swedish in (
-        "broken_yaml.yaml, rad 2: fel i YAML-syntaxen: en text som innehåller ': ' behöver "
-        "citattecken runt sig (YAML:s egna ord, på engelska: mapping values are not allowed here)",
+        "broken_yaml.yaml, rad 2: fel i YAML-syntaxen: en text med ': ' i sig måste stå inom "
+        "citattecken (YAML:s egna ord, på engelska: mapping values are not allowed here)",
         "fältet colour: okänd nyckel 'colour'",
         "fältet questions[0]: en nyckel som måste finnas saknas: indicator",
         "fältet questions[4].max_length: måste vara ett heltal, inte 'many'",
