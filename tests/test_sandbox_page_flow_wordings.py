@@ -17,6 +17,7 @@ from playwright.async_api import Browser, Page, expect
 from page_steps import LAPTOP, chromium_missing, open_page, page_problems
 from rostbot.sandbox.webchat.server import PageServer
 from system_tools import in_ci
+from test_sandbox_page_input import axe_problems
 
 pytest_plugins = ["page_fixtures"]
 
@@ -71,6 +72,7 @@ async def test_a_changed_wording_under_the_same_version_is_shown_until_the_versi
         "siden versionen blev brugt første gang. Svar og samtykker med de gamle og de nye "
         "tekster får så samme version. Hæv version i spørgeskemafilen."
     )
+    assert await axe_problems(page) == []
 
     edit(flows_dir, "version: 1\n", "version: 2\n")
     await reload(page, "da")
@@ -137,4 +139,5 @@ async def test_a_broken_flow_reload_gives_its_reasons_in_swedish_and_danish(
     ):
         await expect(problems).to_contain_text(danish)
     await expect(problems).to_contain_text("Input should be a finite number (på engelsk)")
+    assert await axe_problems(page) == []
     assert page_problems(page) == []
