@@ -33,7 +33,7 @@ MsgId = str | tuple[str, str]
 # Texts that may equal their English msgid, by language (a word both languages share).
 SAME_AS_ENGLISH: dict[str, frozenset[str]] = {
     "sv": frozenset(),
-    "da": frozenset({"Pause"}),
+    "da": frozenset({"Pause", "Interview"}),
 }
 
 

@@ -30,7 +30,12 @@ SOURCE = REPO / "src" / "rostbot"
 FLOWS = REPO / "flows"
 KEYWORDS = {"t": (2,), "N_": None, "tn": (2, 3)}
 COORDINATOR_FILES = frozenset(
-    {"meetings/coordinator_chat.py", "meetings/invite_chat.py", "results/chat.py"}
+    {
+        "meetings/coordinator_chat.py",
+        "meetings/invite_chat.py",
+        "meetings/interviewer_chat.py",
+        "results/chat.py",
+    }
 )
 MAX_LIX = 40
 MAX_SENTENCES = 3

@@ -443,7 +443,8 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "who asked to hear when a time for an interview becomes free: pseudonym, "
             "interview offer, place in the queue, time",
             "plain",
-            "until the person is told of a free time, books, withdraws or erases their data",
+            "until the person is told of a free time, books, withdraws or erases their data, "
+            "or the offer's last time has begun",
         ),
         "outbox": TableRecord(
             "messages the bot sends on its own (invitations, notices, reminders, what "
@@ -556,7 +557,7 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "intervjuerbjudande, plats i kön, tid",
             "i klartext",
             "tills personen får besked om en ledig tid, bokar, återkallar eller raderar sina "
-            "uppgifter",
+            "uppgifter, eller erbjudandets sista tid har börjat",
         ),
         "outbox": TableRecord(
             "meddelanden som boten skickar på eget initiativ (inbjudningar, besked, "
@@ -672,7 +673,7 @@ TABLES: dict[str, dict[str, TableRecord]] = {
             "interviewtilbud, plads i køen, tidspunkt",
             "i klartekst",
             "til personen får besked om en ledig tid, booker, trækker samtykket tilbage "
-            "eller sletter sine oplysninger",
+            "eller sletter sine oplysninger, eller tilbuddets sidste tid er begyndt",
         ),
         "outbox": TableRecord(
             "beskeder, som botten sender af sig selv (invitationer, meddelelser, "

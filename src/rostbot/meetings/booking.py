@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from rostbot.core.meeting_model import Event, iso_utc, reminder_times
 from rostbot.meetings.office import Office, group_of
-from rostbot.store import bookings, events, outbox
+from rostbot.store import bookings, events, outbox, slots
 from rostbot.store.database import Transaction
 
 ALIAS_MAX = 40
@@ -163,9 +163,11 @@ async def set_needs(office: Office, group: list[Event], pseudonym: str, needs: s
 
 
 async def forget_needs(office: Office) -> int:
-    """Delete the needs lines of meetings that are over (run now and then by the sender)."""
+    """Delete the needs lines and numbers to call of meetings that are over, and the
+    waiting places for interview offers with no time left (run now and then by the sender)."""
     async with office.db.transaction() as tx:
-        return await bookings.forget_needs_of_ended(tx, office.now_iso())
+        forgotten = await bookings.forget_needs_of_ended(tx, office.now_iso())
+        return forgotten + await slots.forget_past_offers(tx, office.now_iso())
 
 
 async def release_all(tx: Transaction, office: Office, pseudonym: str) -> int:

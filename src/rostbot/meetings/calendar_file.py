@@ -72,7 +72,12 @@ def make(
         entry.add("dtend", _on_clock(event, event.ends_at))
         entry.add("summary", event.title(lang))
         entry.add("description", description)
-        entry.add("location", event.details.place.address)
+        if event.details.mode == "video" and event.details.link:
+            # A video interview's place is its link; URL lets calendars open it.
+            entry.add("location", event.details.link)
+            entry.add("url", event.details.link)
+        elif event.details.place.address:
+            entry.add("location", event.details.place.address)
         entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         entry.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
         calendar.add_component(entry)

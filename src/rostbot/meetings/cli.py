@@ -19,7 +19,7 @@ from rostbot.config import ConfigError, Settings, settings_from_env
 from rostbot.core.meeting_model import ZONES, Details, MeetingError, Place, check_end
 from rostbot.core.when_parser import parse_minutes, parse_when
 from rostbot.crypto.server_secret import ServerSecret
-from rostbot.meetings import planning, roles
+from rostbot.meetings import interview_cli, planning, roles
 from rostbot.meetings.office import Office, event_or_error
 from rostbot.store import bookings, coordinators
 from rostbot.store.database import Database
@@ -34,7 +34,7 @@ def _ids(text: str) -> list[int]:
 
 def add_parsers(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """Add `events` and `coordinators` to the `rostbot` command (`commands`: its subparsers)."""
-    events = commands.add_parser("events", help="focus groups and breakfast meetings")
+    events = commands.add_parser("events", help="focus groups, breakfast meetings and interviews")
     sub = events.add_subparsers(dest="events_command", required=True, parser_class=parser_class)
 
     add = sub.add_parser("add", help="create a meeting, a fixed group or a monthly meeting")
@@ -95,6 +95,8 @@ def add_parsers(commands: Any, parser_class: type[argparse.ArgumentParser]) -> N
     attendance.add_argument("event")
     attendance.add_argument("--came", type=_ids, default=[], metavar="1,2,...")
     attendance.add_argument("--absent", type=_ids, default=[], metavar="3,...")
+
+    interview_cli.add_parsers(sub)
 
     coord = commands.add_parser("coordinators", help="one-time codes for coordinators")
     coord_sub = coord.add_subparsers(
@@ -318,6 +320,7 @@ _EVENTS: dict[str, Callable[[Office, argparse.Namespace], Awaitable[None]]] = {
     "capacity": _capacity,
     "invite": _invite,
     "attendance": _attendance,
+    **interview_cli.HANDLERS,
 }
 
 

@@ -18,7 +18,7 @@ from rostbot.journey import callback_data as cb
 from rostbot.journey import conversation
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
 from rostbot.meetings import draft as drafting
-from rostbot.meetings import invite_chat, planning, roles, wording
+from rostbot.meetings import interviewer_chat, invite_chat, planning, roles, wording
 from rostbot.meetings.draft import Draft
 from rostbot.meetings.office import Office
 from rostbot.results import chat as results_chat
@@ -105,6 +105,7 @@ def _menu(services: Services, lang: str, answer: Answer) -> None:
         (
             (Button(services.t(lang, "New meeting"), _o("n")),),
             (Button(services.t(lang, "Meetings"), _o("l")),),
+            interviewer_chat.menu_button(services, lang),
             results_chat.menu_button(services, lang),
         ),
     )
@@ -427,6 +428,8 @@ async def on_press(
             _menu(services, lang, answer)
         elif act == "r":
             await results_chat.on_press(services, person, a, b, lang, answer)
+        elif act == "y":
+            await interviewer_chat.on_press(services, a, b, lang, answer)
         elif act == "q":
             services.dialogues.pop(pseudonym, None)
             answer.add(services.t(lang, "Stopped. Nothing was saved."))

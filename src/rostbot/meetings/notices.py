@@ -15,9 +15,9 @@ from rostbot.core.meeting_model import Event
 from rostbot.journey import callback_data as cb
 from rostbot.journey.consent import code_hash, feedback_consent_text, new_invitation_code
 from rostbot.journey.services import Button, Reply, Services
-from rostbot.meetings import participant_chat, wording
+from rostbot.meetings import interview_chat, interview_wording, participant_chat, wording
 from rostbot.meetings.office import group_of
-from rostbot.store import bookings, contacts, events, invitations
+from rostbot.store import bookings, contacts, events, invitations, slots
 from rostbot.store.outbox import OutboxItem
 
 FEEDBACK_FLOW = "meeting_feedback"
@@ -36,12 +36,13 @@ class Dropped:
 
 async def render(services: Services, item: OutboxItem) -> Outgoing | Dropped:
     """The message for this row now, or why it must not be sent."""
-    contact = await contacts.find(services.db, item.pseudonym)
-    if contact is None:
-        return Dropped("not_reachable")
     event = await events.get(services.db, item.event_id) if item.event_id else None
     if event is None:
         return Dropped("no_event")
+    purpose = "interview" if event.kind == "interview" else "contact"
+    contact = await contacts.find(services.db, item.pseudonym, purpose=purpose)
+    if contact is None:
+        return Dropped("not_reachable")
     chat_id = int(services.secret.decrypt(contact.handle, f"contact:{item.pseudonym}"))
     lang = contact.lang
     now = services.clock()
@@ -58,6 +59,8 @@ async def render(services: Services, item: OutboxItem) -> Outgoing | Dropped:
         return Dropped("event_cancelled")
     if event.starts_at <= now:
         return Dropped("too_late")
+    if event.is_slot:
+        return await _interview(services, event, item, lang, chat_id)
     if item.kind == "invitation":
         if status in ("booked", "waitlisted"):
             return Dropped("booked_already")
@@ -98,6 +101,41 @@ async def render(services: Services, item: OutboxItem) -> Outgoing | Dropped:
             services, [event], item.pseudonym, lang, cancelled=False
         )
         keyboard = (participant_chat.cancel_button(services, lang, event),)
+        return Outgoing(chat_id, Reply(caption, keyboard, document=document))
+    return Dropped("unknown_kind")
+
+
+async def _interview(
+    services: Services, event: Event, item: OutboxItem, lang: str, chat_id: int
+) -> Outgoing | Dropped:
+    """An interview's invitation, reminder, new time, or the note that a time is free."""
+    assert event.series_id is not None
+    held = await slots.held(services.db, event.series_id, item.pseudonym)
+    if item.kind == "invitation":
+        if held is not None:
+            return Dropped("booked_already")
+        return Outgoing(chat_id, await interview_chat.invitation(services, event, lang))
+    if item.kind == "slot_free":
+        if held is not None:
+            return Dropped("booked_already")
+        if event.event_id not in await slots.free(services.db, event.series_id, item.due_at):
+            return Dropped("taken")
+        return Outgoing(chat_id, await interview_chat.free_time_notice(services, event, lang))
+    if held is None or held.event_id != event.event_id:
+        return Dropped("not_booked")
+    keyboard = interview_chat.time_buttons(services, lang, event)
+    if item.kind == "reminder":
+        return Outgoing(chat_id, Reply(interview_wording.reminder(services, event, lang), keyboard))
+    if item.kind == "moved":
+        caption = services.t(
+            lang,
+            "New time for your interview “{title}”: {when}. The file updates your calendar.",
+            title=event.title(lang),
+            when=wording.when(event, lang),
+        )
+        document = await participant_chat.calendar_attachment(
+            services, [event], item.pseudonym, lang, cancelled=False
+        )
         return Outgoing(chat_id, Reply(caption, keyboard, document=document))
     return Dropped("unknown_kind")
 

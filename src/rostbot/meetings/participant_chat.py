@@ -13,14 +13,15 @@ from rostbot.core.meeting_model import Event
 from rostbot.journey import callback_data as cb
 from rostbot.journey import conversation
 from rostbot.journey.services import Answer, Attachment, Button, Person, Reply, Services
-from rostbot.meetings import booking, calendar_file, wording
+from rostbot.meetings import booking, calendar_file, interview_wording, wording
 from rostbot.meetings.office import Office, group_of
 from rostbot.store import bookings, contacts, events, outbox
 
 
 @dataclass(frozen=True)
 class TypedDetail:
-    """The participant is typing an alias ('alias') or a needs line ('needs') for an event."""
+    """The participant is typing an alias ('alias'), a needs line ('needs') or, for a phone
+    interview, the number to call ('reach') for an event."""
 
     what: str
     event_id: str
@@ -55,7 +56,11 @@ async def calendar_attachment(
         lang,
         sequence_offset=first.revision if first else 0,
         cancelled=cancelled,
-        description=wording.calendar_description(services, group[0], lang),
+        description=(
+            interview_wording.calendar_description(services, group[0], lang)
+            if group[0].kind == "interview"
+            else wording.calendar_description(services, group[0], lang)
+        ),
         now=services.clock(),
         organizer_name=services.settings.organisation,
         organizer_email=services.settings.organizer_email,
@@ -111,6 +116,10 @@ def booked_caption(services: Services, group: list[Event], lang: str) -> str:
 
 
 async def _may_book(services: Services, event: Event, pseudonym: str) -> bool:
+    if event.is_slot and event.series_id is not None:
+        from rostbot.meetings import interview_chat  # it builds on this module
+
+        return await interview_chat.may_act(services, event.series_id, pseudonym)
     if await contacts.find(services.db, pseudonym) is None:
         return False
     if await bookings.get(services.db, event.event_id, pseudonym) is not None:
@@ -136,7 +145,13 @@ async def on_press(services: Services, person: Person, parts: tuple[str, ...]) -
     answer = Answer(lang=lang)
     pseudonym = services.pseudonym(person)
     office = Office.of(services)
+    from rostbot.meetings import interview_chat  # it builds on this module
+
+    if act in interview_chat.SERIES_ACTS:
+        return await interview_chat.on_series_press(services, pseudonym, lang, act, event_id, arg)
     event = await events.get(services.db, event_id)
+    if event is not None and event.is_slot and act not in ("a", "k"):
+        return await interview_chat.on_slot_press(services, pseudonym, lang, act, event)
     if event is None or not await _may_book(services, event, pseudonym):
         answer.toast = services.t(lang, "I do not understand that button.")
         return answer
@@ -278,6 +293,10 @@ async def on_text(services: Services, person: Person, text: str) -> Answer | Non
     if event is None or mine is None or mine.status == "cancelled":
         services.dialogues.pop(pseudonym, None)
         return None
+    if asked.what == "reach":
+        from rostbot.meetings import interview_chat  # it builds on this module
+
+        return await interview_chat.on_typed_number(services, pseudonym, lang, event, text)
     value = " ".join(text.split())
     limit = booking.ALIAS_MAX if asked.what == "alias" else booking.NEEDS_MAX
     if not value or len(value) > limit:

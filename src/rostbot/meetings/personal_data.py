@@ -7,9 +7,9 @@ from datetime import datetime
 
 from rostbot.i18n import N_
 from rostbot.journey.services import Services
-from rostbot.meetings import booking, wording
+from rostbot.meetings import booking, interview_booking, wording
 from rostbot.meetings.office import Office
-from rostbot.store import bookings, events, outbox
+from rostbot.store import bookings, events, outbox, slots
 from rostbot.store.database import Transaction
 
 BOOKED = N_("• Booked: “{title}”, {when}")
@@ -35,11 +35,22 @@ async def lines(services: Services, pseudonym: str, lang: str) -> list[str]:
             extras.append(services.t(lang, "a name to call you"))
         if held.needs is not None:
             extras.append(services.t(lang, "a line on needs"))
+        if await slots.get_reach(services.db, held.event_id, pseudonym) is not None:
+            extras.append(services.t(lang, "a phone number to call"))
         if extras:
             line += " " + services.t(lang, "(with {things}, locked)", things=", ".join(extras))
         if event.status == "cancelled":
             line += " " + services.t(lang, "(the meeting is cancelled)")
         found.append((event.starts_at, line))
+    for series_id in await slots.waiting_for(services.db, pseudonym):
+        times = await events.in_series(services.db, series_id)
+        if times:
+            line = services.t(
+                lang,
+                "• Waiting to hear of a free time for the interview “{title}”",
+                title=times[0].title(lang),
+            )
+            found.append((times[0].starts_at, line))
     if not found:
         return [services.t(lang, "• Bookings: none")]
     found.sort(key=lambda item: item[0])
@@ -66,8 +77,11 @@ async def upcoming(services: Services, pseudonym: str, lang: str) -> list[str]:
 
 
 async def withdraw(tx: Transaction, services: Services, pseudonym: str) -> None:
-    """Withdrawing cancels future bookings (seats go to the waitlist) and stops all messages."""
-    if await booking.release_all(tx, Office.of(services), pseudonym):
+    """Withdrawing cancels future bookings (seats go to the waitlist, interview times to
+    whoever waits for one) and stops all messages."""
+    office = Office.of(services)
+    freed = await interview_booking.release_interviews(tx, office, pseudonym)
+    if await booking.release_all(tx, office, pseudonym) or freed:
         services.outbox_ready.set()
 
 

@@ -29,7 +29,7 @@ from rostbot.core.meeting_model import (
 from rostbot.crypto.server_secret import AtRestError
 from rostbot.meetings import booking
 from rostbot.meetings.office import Office, event_or_error, group_of
-from rostbot.store import bookings, contacts, events, outbox
+from rostbot.store import bookings, contacts, events, outbox, slots
 
 
 @dataclass(frozen=True)
@@ -223,12 +223,14 @@ def _run_place(office: Office, trace: contacts.RunTrace) -> tuple[str | None, st
     return data.get("unit"), data.get("provider")
 
 
-async def _matching(office: Office, audience: Audience, langs: tuple[str, ...]) -> list[str]:
-    people = await contacts.reachable(office.db)
+async def _matching(
+    office: Office, audience: Audience, langs: tuple[str, ...], purpose: str = "contact"
+) -> list[str]:
+    people = await contacts.reachable(office.db, purpose)
     chosen = {p.pseudonym for p in people if p.lang in langs}
     if audience.flow or audience.unit or audience.provider:
         fits: set[str] = set()
-        for trace in await contacts.runs_of_reachable(office.db):
+        for trace in await contacts.runs_of_reachable(office.db, purpose):
             if audience.flow and trace.flow_id != audience.flow:
                 continue
             if audience.unit or audience.provider:
@@ -250,17 +252,36 @@ async def invite(
     With `dry_run`, count what would be queued and queue nothing (the chat shows it first).
     """
     now = office.now()
+    offer = await events.in_series(office.db, event_id)  # an interview offer's own id
+    if offer and offer[0].is_slot and await events.get(office.db, event_id) is None:
+        event_id = offer[0].event_id
     event = await event_or_error(office.db, event_id)
+    purpose = "contact"
+    if event.is_slot and event.series_id is not None:
+        # An interview offer: sent about its first time not begun, to people who agreed
+        # to hear about interviews; whoever holds one of its times is not invited again.
+        purpose = "interview"
+        ahead = [
+            e
+            for e in await events.in_series(office.db, event.series_id)
+            if e.status == "scheduled" and e.starts_at > now
+        ]
+        if not ahead:
+            raise MeetingError(f"every time of interview offer {event.series_id} has begun")
+        event = ahead[0]
     _future(event, now)
     langs = audience.languages or event.languages
-    reachable = len(await contacts.reachable(office.db))
-    chosen = await _matching(office, audience, langs)
+    reachable = len(await contacts.reachable(office.db, purpose))
+    chosen = await _matching(office, audience, langs, purpose)
     queued = already = 0
     async with office.db.transaction() as tx:
         group = await group_of(tx, event, now)
         first = group[0]
         for pseudonym in chosen:
-            current = await bookings.get(tx, first.event_id, pseudonym)
+            if event.is_slot and event.series_id is not None:
+                current = await slots.held(tx, event.series_id, pseudonym)
+            else:
+                current = await bookings.get(tx, first.event_id, pseudonym)
             if current is not None and current.status != "cancelled":
                 already += 1
                 continue
@@ -322,6 +343,8 @@ async def mark_attendance(office: Office, event_id: str, came: list[int], absent
                 raise MeetingError(f"nobody is booked as number {number} in event {event_id}")
         for number in came:
             await bookings.mark_attendance(tx, event_id, number, True)
+            if event.kind == "interview":
+                continue  # the meeting feedback flow asks about a group, not a talk
             await outbox.add(
                 tx,
                 key=f"feedback:{event_id}:{people[number].pseudonym}",

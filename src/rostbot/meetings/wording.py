@@ -19,10 +19,12 @@ from rostbot.journey.services import Services
 KIND_INVITATION = {
     "focus_group": N_("Invitation to a focus group"),
     "breakfast": N_("Invitation to a breakfast meeting"),
+    "interview": N_("Invitation to an interview"),
 }
 KIND_NAME = {
     "focus_group": N_("Focus group"),
     "breakfast": N_("Breakfast meeting"),
+    "interview": N_("Interview"),
 }
 MAY_LEAVE = N_("You may take a break or leave at any time.")
 NEVER_AFFECTS = N_("Taking part is voluntary. It never affects your case or the help you get.")

@@ -60,9 +60,9 @@ async def find(
     return Contact(row["pseudonym"], row["lang"], row["contact_handle"]) if row else None
 
 
-async def runs_of_reachable(db: Database | Transaction) -> list[RunTrace]:
+async def runs_of_reachable(db: Database | Transaction, purpose: str = "contact") -> list[RunTrace]:
     rows = await db.fetch_all(
         "SELECT u.pseudonym, u.run_id, u.flow_id, u.state FROM runs u"
-        f" JOIN respondents r ON r.pseudonym = u.pseudonym WHERE {REACHABLE}"
+        f" JOIN respondents r ON r.pseudonym = u.pseudonym WHERE {_reachable(purpose)}"
     )
     return [RunTrace(r["pseudonym"], r["run_id"], r["flow_id"], r["state"]) for r in rows]

@@ -7,8 +7,7 @@ from rostbot.store.bookings import Booking, _booking
 from rostbot.store.database import Database, Transaction
 
 _BOOKING_COLUMNS = (
-    "b.event_id, b.pseudonym, b.status, b.number, b.queue, b.revision, b.alias, b.needs,"
-    " b.attended"
+    "b.event_id, b.pseudonym, b.status, b.number, b.queue, b.revision, b.alias, b.needs, b.attended"
 )
 
 
@@ -85,6 +84,15 @@ async def leave(tx: Transaction, series_id: str, pseudonym: str) -> bool:
 
 async def leave_all(tx: Transaction, pseudonym: str) -> int:
     return await tx.execute("DELETE FROM slot_waitlist WHERE pseudonym = ?", (pseudonym,))
+
+
+async def forget_past_offers(tx: Transaction, now: str) -> int:
+    """Drop waiting places for offers with no time left that has not begun."""
+    return await tx.execute(
+        "DELETE FROM slot_waitlist WHERE NOT EXISTS (SELECT 1 FROM events e WHERE"
+        " e.series_id = slot_waitlist.series_id AND e.status = 'scheduled' AND e.starts_at > ?)",
+        (now,),
+    )
 
 
 async def waiting_for(db: Database | Transaction, pseudonym: str) -> list[str]:
