@@ -18,8 +18,17 @@ from rostbot.journey import callback_data as cb
 from rostbot.journey import conversation
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
 from rostbot.meetings import draft as drafting
-from rostbot.meetings import interviewer_chat, invite_chat, planning, roles, wording
+from rostbot.meetings import (
+    interview_draft_chat,
+    interview_offer_chat,
+    interviewer_chat,
+    invite_chat,
+    planning,
+    roles,
+    wording,
+)
 from rostbot.meetings.draft import Draft
+from rostbot.meetings.interview_draft import InterviewDraft
 from rostbot.meetings.office import Office
 from rostbot.results import chat as results_chat
 from rostbot.store import bookings, events
@@ -104,6 +113,7 @@ def _menu(services: Services, lang: str, answer: Answer) -> None:
         services.t(lang, "Coordinator menu. What do you want to do?"),
         (
             (Button(services.t(lang, "New meeting"), _o("n")),),
+            (Button(services.t(lang, "New interview offer"), _o("w", "new")),),
             (Button(services.t(lang, "Meetings"), _o("l")),),
             interviewer_chat.menu_button(services, lang),
             results_chat.menu_button(services, lang),
@@ -279,7 +289,11 @@ async def _list(services: Services, lang: str, answer: Answer) -> None:
         )
         return
     rows = []
-    for event in upcoming[:20]:
+    for item in interview_offer_chat.grouped(upcoming)[:20]:
+        if isinstance(item, list):  # an interview offer's times: one line
+            rows.append((await interview_offer_chat.list_button(services, item, lang),))
+            continue
+        event = item
         counts = await bookings.counts(services.db, event.event_id)
         label = wording.summary_line(services, event, lang, counts["booked"], counts["waitlisted"])
         rows.append((Button(label, _o("e", event.event_id)),))
@@ -345,7 +359,9 @@ async def _event_press(
     services: Services, person: Person, act: str, event: Event, arg: str, lang: str, answer: Answer
 ) -> None:
     office = Office.of(services)
-    if act == "e":
+    if act == "e" and event.is_slot and event.series_id:
+        await interview_offer_chat.card(services, event.series_id, lang, answer)
+    elif act == "e":
         await _event_card(services, event, lang, answer)
     elif act == "p":
         await _people(services, event, lang, answer)
@@ -430,6 +446,8 @@ async def on_press(
             await results_chat.on_press(services, person, a, b, lang, answer)
         elif act == "y":
             await interviewer_chat.on_press(services, a, b, lang, answer)
+        elif act == "w":
+            await interview_draft_chat.on_press(services, person, a, b, lang, answer)
         elif act == "q":
             services.dialogues.pop(pseudonym, None)
             answer.add(services.t(lang, "Stopped. Nothing was saved."))
@@ -457,11 +475,13 @@ async def on_text(services: Services, person: Person, text: str) -> Answer | Non
     """A typed answer in a coordinator dialogue; None when no such dialogue is open."""
     pseudonym = services.pseudonym(person)
     current = services.dialogues.get(pseudonym)
-    if not isinstance(current, Draft | MoveRequest):
+    if not isinstance(current, Draft | MoveRequest | InterviewDraft):
         return None
     if not await roles.is_coordinator(services, person):
         services.dialogues.pop(pseudonym, None)
         return None
+    if isinstance(current, InterviewDraft):
+        return await interview_draft_chat.on_text(services, person, current, text)
     if isinstance(current, Draft):
         return await _advance(services, person, current, current.current(), text, pressed=False)
     lang = await _lang(services, person)
