@@ -155,10 +155,12 @@ async def test_a_bilingual_offer_in_person_from_a_window_is_previewed_saved_list
         choice = await tap(kim, "Bjud in", "Skicka inbjudningar: 2", message=card)
         card = await tap(kim, "Tillbaka", "Lediga tider: 3", message=choice)  # the offer's card
         choice = await tap(kim, "Bjud in", "Skicka inbjudningar: 2", message=card)
+        assert "Bara personer som har sagt ja till att höra om intervjuer" in choice.content
         report = await tap_in_place(
             kim, "Skicka inbjudningar: 2", "Inbjudningar på väg: 2.", choice
         )
         assert report.message_id == choice.message_id
+        assert "Personer som får kontaktas om intervjuer: 2." in report.content
         await outbox_settled(bot)
         assert only_meetings.inbox == []
         [invitation] = anna.inbox

@@ -33,6 +33,8 @@ COORDINATOR_FILES = frozenset(
     {
         "meetings/coordinator_chat.py",
         "meetings/invite_chat.py",
+        "meetings/interview_draft_chat.py",
+        "meetings/interview_offer_chat.py",
         "meetings/interviewer_chat.py",
         "results/chat.py",
     }

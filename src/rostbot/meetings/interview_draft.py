@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from rostbot.core.meeting_model import (
@@ -28,7 +27,13 @@ from rostbot.core.meeting_model import (
     local_to_utc,
 )
 from rostbot.core.when_parser import parse_minutes, parse_when
-from rostbot.meetings.interview_plan import MAX_MINUTES, MAX_SLOTS, InterviewPlan, Window
+from rostbot.meetings.interview_plan import (
+    MAX_MINUTES,
+    MAX_SLOTS,
+    InterviewPlan,
+    Window,
+    is_https_link,
+)
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "languages": ("sv", "da", "both"),
@@ -147,11 +152,6 @@ def _minutes(value: str) -> int | None:
     return int(value) if value.isdigit() else parse_minutes(value)
 
 
-def _is_https(link: str) -> bool:
-    parts = urlsplit(link)
-    return parts.scheme == "https" and bool(parts.netloc) and not any(c.isspace() for c in link)
-
-
 def _one(text: str, today: date) -> tuple[datetime, datetime | None] | None:
     """A start, or a window (start, end), from one typed piece; None if it is neither."""
     start = parse_when(text, today)
@@ -254,7 +254,7 @@ def give(
             return Problem("not_a_length")
         value = str(minutes)
     elif kind == "link":
-        if len(value) > MAX_LINE or not _is_https(value):
+        if len(value) > MAX_LINE or not is_https_link(value):
             return Problem("not_https")
     elif kind == "times":
         read = _times(draft, value, now)

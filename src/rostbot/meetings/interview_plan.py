@@ -73,9 +73,14 @@ def slot_starts(plan: InterviewPlan) -> list[datetime]:
     return sorted(starts)
 
 
-def _check_link(link: str) -> None:
+def is_https_link(link: str) -> bool:
+    """An https:// address with a host and no spaces: what a video interview's link must be."""
     parts = urlsplit(link)
-    if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in link):
+    return parts.scheme == "https" and bool(parts.netloc) and not any(c.isspace() for c in link)
+
+
+def _check_link(link: str) -> None:
+    if not is_https_link(link):
         raise MeetingError("a video interview needs the meeting's https:// link")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from rostbot.core.meeting_model import Event
+from rostbot.i18n import N_
 from rostbot.journey import callback_data as cb
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
 from rostbot.meetings import planning
@@ -46,7 +47,8 @@ def _next(values: Sequence[T], current: T) -> T:
 async def _stepped(
     services: Services, event: Event, audience: planning.Audience, which: str
 ) -> planning.Audience:
-    options = await planning.audience_options(Office.of(services))
+    purpose = "interview" if event.is_slot else "contact"
+    options = await planning.audience_options(Office.of(services), purpose)
     if which == "f":
         return replace(audience, flow=_next([None, *options.flows], audience.flow))
     if which == "u":
@@ -86,13 +88,20 @@ async def _show(
     report = await planning.invite(office, event.event_id, choice.audience, dry_run=True)
     audience = choice.audience
     everyone = services.t(lang, "all")
-    lines = [
-        services.t(
-            lang,
+    who = (
+        # An interview goes only to people who said yes to hearing about interviews.
+        N_(
+            "Who gets the invitation to “{title}”? Only people who agreed to hear about "
+            "interviews and have not withdrawn."
+        )
+        if event.is_slot
+        else N_(
             "Who gets the invitation to “{title}”? Only people who agreed to be contacted "
-            "and have not withdrawn.",
-            title=event.title(lang),
-        ),
+            "and have not withdrawn."
+        )
+    )
+    lines = [
+        services.t(lang, who, title=event.title(lang)),
         "",
         services.t(
             lang,
@@ -180,8 +189,15 @@ async def send(services: Services, person: Person, event: Event, lang: str, answ
         Reply(
             services.t(
                 lang,
-                "Invitations on their way: {queued}. Invited or booked before: {already}. "
-                "People who may be contacted: {reachable}.",
+                N_(
+                    "Invitations on their way: {queued}. Invited or booked before: {already}. "
+                    "People who may be contacted about interviews: {reachable}."
+                )
+                if event.is_slot
+                else N_(
+                    "Invitations on their way: {queued}. Invited or booked before: {already}. "
+                    "People who may be contacted: {reachable}."
+                ),
                 queued=report.queued,
                 already=report.already,
                 reachable=report.reachable,

@@ -311,11 +311,11 @@ class AudienceOptions:
     providers: tuple[str, ...]
 
 
-async def audience_options(office: Office) -> AudienceOptions:
+async def audience_options(office: Office, purpose: str = "contact") -> AudienceOptions:
     flows: set[str] = set()
     units: set[str] = set()
     providers: set[str] = set()
-    for trace in await contacts.runs_of_reachable(office.db):
+    for trace in await contacts.runs_of_reachable(office.db, purpose):
         flows.add(trace.flow_id)
         unit, provider = _run_place(office, trace)
         if unit:
