@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from rostbot.core.meeting_model import iso_utc
 from rostbot.i18n import N_
 from rostbot.journey import callback_data as cb
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
-from rostbot.meetings.booking import promote
+from rostbot.meetings.booking import release_seats
 from rostbot.meetings.interview_booking import release_interviews
-from rostbot.meetings.office import Office, group_of
-from rostbot.store import bookings, events, outbox, respondents, results_messages, slots, updates
+from rostbot.meetings.office import Office
+from rostbot.store import outbox, respondents, results_messages, slots, updates
 from rostbot.store.database import Transaction
 
 # The letter a button carries, and the consent kind it names; in the order /mydata shows them.
@@ -144,20 +143,7 @@ async def release_meetings(tx: Transaction, office: Office, pseudonym: str) -> i
     Interviews are left alone: they have a consent of their own.
 
     Returns how many people moved up from a waitlist."""
-    now = office.now()
-    promoted = 0
-    handled: set[str] = set()
-    for held in await bookings.active_for_person(tx, pseudonym, iso_utc(now)):
-        if held.event_id in handled:
-            continue
-        event = await events.get(tx, held.event_id)
-        if event is None or event.kind == "interview":
-            continue
-        group = await group_of(tx, event, now)
-        handled.update(e.event_id for e in group)
-        was = await bookings.cancel(tx, [e.event_id for e in group], pseudonym, iso_utc(now))
-        if was == "booked":
-            promoted += await promote(tx, office, group, now)
+    promoted = await release_seats(tx, office, pseudonym, interviews=False)
     interviews = set(await slots.interview_event_ids(tx))
     meetings = sorted(
         {

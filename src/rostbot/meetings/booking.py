@@ -176,6 +176,17 @@ async def release_all(tx: Transaction, office: Office, pseudonym: str) -> int:
     Used when someone withdraws or erases: their seats go to the waitlist at once, and
     no reminder, notice or invitation waiting in the outbox reaches them.
     """
+    promoted = await release_seats(tx, office, pseudonym, interviews=True)
+    await outbox.drop_waiting(tx, pseudonym=pseudonym)
+    return promoted
+
+
+async def release_seats(
+    tx: Transaction, office: Office, pseudonym: str, *, interviews: bool
+) -> int:
+    """Give up the person's seats and waitlist places in meetings not yet begun (interview
+    times too when `interviews`); a seat goes to the first person waiting. Returns how
+    many people moved up."""
     now = office.now()
     promoted = 0
     handled: set[str] = set()
@@ -183,12 +194,11 @@ async def release_all(tx: Transaction, office: Office, pseudonym: str) -> int:
         if held.event_id in handled:
             continue
         event = await events.get(tx, held.event_id)
-        if event is None:
+        if event is None or (event.kind == "interview" and not interviews):
             continue
         group = await group_of(tx, event, now)
         handled.update(e.event_id for e in group)
         was = await bookings.cancel(tx, [e.event_id for e in group], pseudonym, iso_utc(now))
         if was == "booked":
             promoted += await promote(tx, office, group, now)
-    await outbox.drop_waiting(tx, pseudonym=pseudonym)
     return promoted
