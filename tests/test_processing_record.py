@@ -131,3 +131,20 @@ async def test_the_record_in_danish_follows_the_same_settings(
         assert f"- `{flow_id}`, som det beskrives for dem, der svarer: " in record
     assert "til det eksporteres, derefter 30 dage" in row(record, "sealed_answers")
     assert "ubrugt: 180 dage efter oprettelsen" in row(record, "invitations")
+
+
+async def test_the_record_says_which_flows_ask_about_interviews(
+    analyst_key: tuple[Path, AnalystPrivateKey], tmp_path: Path
+) -> None:
+    code, record, err = await rostbot(
+        "doctor", "--processing-record", env=env_for(analyst_key, tmp_path)
+    )
+    assert code == 0, err
+    assert "| asks to contact later | asks about interviews |" in record
+    for path in (REPO / "flows").glob("*.yaml"):
+        flow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found = re.search(rf"^\| `{flow['id']}` \(v.*$", record, re.MULTILINE)
+        assert found, flow["id"]
+        cells = [c.strip() for c in found.group(0).split("|")]
+        assert cells[-2] == ("yes" if flow.get("ask_interview") else "no"), flow["id"]
+    assert "- Interviews: inviting people who agreed, separately, to hear about" in record

@@ -95,7 +95,7 @@ def render(
         keys = say("keys_unreadable", reason=exc)
     ordered = sorted(flows.values(), key=lambda f: f.id)
     meetings = bool(settings.coordinators) or any(
-        f.target_group == "meeting_participants" for f in ordered
+        f.target_group == "meeting_participants" or f.ask_interview for f in ordered
     )
     out = [
         say("title", organisation=settings.organisation),
@@ -124,7 +124,7 @@ def render(
         say("purposes"),
         "",
         say("flow_columns"),
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for flow in ordered:
         age = flow.age_limit(settings.country)
@@ -132,7 +132,8 @@ def render(
             f"| `{flow.id}` (v{flow.version}) | {_cell(_title(flow))} | {flow.target_group} | "
             f"{', '.join(flow.languages)} | {age if age is not None else say('not_asked')} | "
             f"{len(flow.questions)} | {say('yes' if flow.has_sensitive_questions() else 'no')} "
-            f"| {say('yes' if flow.ask_contact else 'no')} |"
+            f"| {say('yes' if flow.ask_contact else 'no')} "
+            f"| {say('yes' if flow.ask_interview else 'no')} |"
         )
     out.append("")
     order = _text_lang(lang, settings.country)

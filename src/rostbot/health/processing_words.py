@@ -53,7 +53,7 @@ WORDS: dict[str, dict[str, str]] = {
         ),
         "flow_columns": (
             "| flow | name | target group | languages | minimum age | questions | "
-            "sensitive questions | asks to contact later |"
+            "sensitive questions | asks to contact later | asks about interviews |"
         ),
         "not_asked": "not asked",
         "yes": "yes",
@@ -166,7 +166,7 @@ WORDS: dict[str, dict[str, str]] = {
         ),
         "flow_columns": (
             "| flöde | namn | målgrupp | språk | lägsta ålder | frågor | "
-            "känsliga frågor | frågar om senare kontakt |"
+            "känsliga frågor | frågar om senare kontakt | frågar om intervjuer |"
         ),
         "not_asked": "frågas inte",
         "yes": "ja",
@@ -278,7 +278,7 @@ WORDS: dict[str, dict[str, str]] = {
         ),
         "flow_columns": (
             "| flow | navn | målgruppe | sprog | mindstealder | spørgsmål | "
-            "følsomme spørgsmål | spørger om senere kontakt |"
+            "følsomme spørgsmål | spørger om senere kontakt | spørger om interviews |"
         ),
         "not_asked": "spørges ikke",
         "yes": "ja",
