@@ -26,6 +26,10 @@ PAGE = 6  # times per page of buttons
 SERIES_ACTS = frozenset({"t", "h"})  # acts whose id is the offer's (series) id
 SLOT_ACTS = frozenset({"i", "g", "p"})  # acts only an interview time has
 REGION = {"Europe/Stockholm": "SE", "Europe/Copenhagen": "DK"}
+EXAMPLE = {
+    "Europe/Stockholm": "070 123 45 67",
+    "Europe/Copenhagen": "20 12 34 56",
+}  # as people write one
 
 
 def _v(act: str, ident: str, arg: str = "-") -> str:
@@ -330,7 +334,8 @@ async def on_typed_number(
             services.t(
                 lang,
                 "That does not look like a phone number. Please write it again, "
-                "for example 070 123 45 67.",
+                "for example {example}.",
+                example=EXAMPLE.get(event.tz, EXAMPLE["Europe/Stockholm"]),
             )
         )
         return answer

@@ -39,7 +39,7 @@ PROMPTS = {
         "Accessibility ({language}): for example lift, ramp, hearing loop. Or skip."
     ),
     "link": N_(
-        "Write the link to the video meeting. It must start with https://. "
+        "Write the link to the video meeting. It must start with {start}. "
         "Only the person booked gets it."
     ),
     "interviewer": N_(
@@ -125,7 +125,9 @@ def _prompt(services: Services, draft: InterviewDraft, lang: str, answer: Answer
         rows.append((Button(services.t(lang, "Skip"), _o(step, "skip")),))
     rows.append((Button(services.t(lang, "Stop"), cb.make("o", "q", "-", "-")),))
     language = services.t(lang, LANGUAGE_NAMES[step[-2:]]) if kind != step else ""
-    answer.add(services.t(lang, PROMPTS[kind], language=language), tuple(rows))
+    # The scheme is a value, not words: it reads the same in every language.
+    text = services.t(lang, PROMPTS[kind], language=language, start="https://")
+    answer.add(text, tuple(rows))
 
 
 def _problem(services: Services, problem: Problem, lang: str) -> str:
