@@ -130,6 +130,13 @@ async def test_invite_race_move_waitlist_and_cancel(api: SandboxBotApi, settings
         assert str(gone_entry["UID"]) == str(entry["UID"])
         assert booked_in(bot.settings.db_path, first.event_id) == []
         assert booked_in(bot.settings.db_path, third.event_id) == [pseudonym_of(bot, winner)]
+        reminders = db_rows(
+            bot.settings.db_path,
+            "SELECT event_id FROM outbox WHERE kind = 'reminder' AND status = 'waiting'"
+            " AND pseudonym = ?",
+            (pseudonym_of(bot, winner),),
+        )
+        assert {r["event_id"] for r in reminders} == {third.event_id}  # none for the old time
         await outbox_settled(bot)
         notice = cecilia.last()
         assert notice.content.startswith("En tid för intervjun ”Hur var stödet?” är ledig")
