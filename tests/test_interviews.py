@@ -182,6 +182,14 @@ async def test_pages_of_times_move_in_place(api: SandboxBotApi, settings: Settin
         assert [b for b in turned.button_texts() if "kl." in b] == [label(e) for e in made[6:]]
         assert "‹ Tidigare tider" in turned.button_texts()
         await tap(erik, label(made[7]), BOOKED, message=turned)
+        # The coordinator calls that time off: Erik is told, with the other free times.
+        await planning.cancel(Office.of(bot.services), made[7].event_id)
+        await outbox_settled(bot)
+        called_off = erik.last()
+        assert "är inställt" in called_off.content and called_off.document is not None
+        others = await tap(erik, "Välj en annan tid", "Välj en tid som passar dig")
+        assert label(made[7]) not in others.button_texts()
+        assert label(made[6]) in others.button_texts() or "Senare tider ›" in others.button_texts()
         # A forged press on a time of an offer he was not invited to books nothing.
         [other] = await create_offer(bot, offer(clock, windows=(), times=(in_days(clock, 5, 9),)))
         mark, answered = erik.mark(), len(erik.callback_answers)

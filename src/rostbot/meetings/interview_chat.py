@@ -301,10 +301,14 @@ async def _give_up(
                 lang,
                 "Your interview is cancelled. The file removes it from your calendar.",
             ),
-            ((Button(services.t(lang, "Choose another time"), _v("t", event.series_id, "0")),),),
+            ((another_time_button(services, lang, event.series_id),),),
             document=document,
         )
     )
+
+
+def another_time_button(services: Services, lang: str, series_id: str) -> Button:
+    return Button(services.t(lang, "Choose another time"), _v("t", series_id, "0"))
 
 
 async def _after_booking(services: Services, pseudonym: str, lang: str) -> list[Reply]:

@@ -153,6 +153,10 @@ async def _cancelled(services: Services, event: Event, item: OutboxItem, lang: s
         services, [event], item.pseudonym, lang, cancelled=True
     )
     caption = text + " " + services.t(lang, "The file removes it from your calendar.")
+    if event.is_slot and event.series_id is not None:
+        # An interview time called off: the offer's other free times are a press away.
+        another = interview_chat.another_time_button(services, lang, event.series_id)
+        return Reply(caption, ((another,),), document=document)
     return Reply(caption, document=document)
 
 
