@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Literal
 
 from rostbot.core import engine
 from rostbot.core.flow_model import Flow
 from rostbot.crypto.sealing import SealContext, padded_json, seal
 from rostbot.i18n import N_
-from rostbot.journey import afterwards, consent, interview_consents, render
+from rostbot.journey import afterwards, consent, end_of_flow, interview_consents, render
 from rostbot.journey import callback_data as cb
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
 from rostbot.store import answers, respondents, runs, updates
@@ -274,34 +273,16 @@ async def finish(
 
 async def record_contact_consent(
     services: Services, person: Person, lang: str, agreed: bool, run: FlowRun, flow: Flow | None
-) -> Literal["saved", "already", "old"]:
-    """Store the answer to the contact question: a yes as a consent with the encrypted
-    chat handle, a no as nothing. "saved", "already" (a double tap or a re-delivered
-    update: the run's step moved on) or "old" (the person is no longer known, or withdrew)."""
-    pseudonym = services.pseudonym(person)
-    handle = services.secret.encrypt(str(person.chat_id).encode(), f"contact:{pseudonym}")
-    text_hash = consent.consent_text_hash_for(services, CONTACT_TEXT, lang)
-    async with services.db.transaction() as tx:
-        who = await respondents.get(tx, pseudonym)
-        if who is None or who.withdrawn_on is not None:  # erased, or withdrew since asked
-            return "old"
-        if not await updates.claim(tx, person.update_id, services.today()):
-            return "already"
-        # The run's step is the claim: one of two taps on the same buttons moves it.
-        if not await runs.claim_finished_step(tx, run, services.today()):
-            return "already"
-        if not agreed:
-            return "saved"
-        await respondents.add_consent(
-            tx,
-            pseudonym,
-            kind="contact",
-            flow_id=flow.id if flow else None,
-            flow_version=flow.version if flow else None,
-            text_hash=text_hash,
-            lang=lang,
-            choices={"contact": True, "results": True},
-            given_at=services.now_iso(),
-        )
-        await respondents.set_contact_handle(tx, pseudonym, handle)
-    return "saved"
+) -> end_of_flow.Said:
+    """Store the answer to the contact question (see end_of_flow.record)."""
+    return await end_of_flow.record(
+        services,
+        person,
+        run,
+        flow,
+        agreed=agreed,
+        kind="contact",
+        text_hash=consent.consent_text_hash_for(services, CONTACT_TEXT, lang),
+        lang=lang,
+        choices={"contact": True, "results": True},
+    )

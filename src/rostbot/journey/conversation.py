@@ -8,6 +8,7 @@ from rostbot.journey import (
     answering,
     consent,
     consent_withdrawal,
+    end_of_flow,
     interview_consents,
     render,
     rights,
@@ -371,24 +372,14 @@ async def _contact_press(
     services: Services, person: Person, parts: tuple[str, ...], lang: str, answer: Answer
 ) -> None:
     handle, step_text, choice = parts
-    run = await runs.find_by_prefix(services.db, services.pseudonym(person), handle)
-    if run is None or run.status != "finished" or not step_text.isdigit():
-        answer.toast = services.t(lang, "This button is old.")
-        return
-    if int(step_text) == run.step - 1:  # a double tap: the first one was answered
-        answer.toast = services.t(lang, "Already saved.")
-        return
-    if int(step_text) != run.step:
-        answer.toast = services.t(lang, "This button is old.")
+    run = await end_of_flow.pressed_run(services, person, handle, step_text, lang, answer)
+    if run is None:
         return
     flow = services.flows.get(run.flow_id)
     agreed = choice == "y"
     said = await answering.record_contact_consent(services, person, lang, agreed, run, flow)
-    if said == "already":
-        answer.toast = services.t(lang, "Already saved.")
-        return
-    if said == "old":
-        answer.toast = services.t(lang, "This button is old.")
+    if said != "saved":
+        answer.toast = end_of_flow.said_toast(services, lang, said)
         return
     if agreed:
         answer.replies.append(

@@ -14,14 +14,14 @@ older version is old.
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
 
 from rostbot.core.flow_model import Flow
 from rostbot.i18n import N_
-from rostbot.journey import afterwards
+from rostbot.journey import afterwards, end_of_flow
 from rostbot.journey import callback_data as cb
+from rostbot.journey.end_of_flow import Said
 from rostbot.journey.services import Answer, Button, Person, Reply, Services
-from rostbot.store import respondents, runs, updates
+from rostbot.store import respondents, updates
 from rostbot.store.database import Database, Transaction
 from rostbot.store.respondents import ConsentRecord
 from rostbot.store.runs import FlowRun
@@ -47,8 +47,6 @@ QUOTE_TEXT = N_(
 
 INTERVIEW_LINE = N_("• Yes to hearing from us about an interview, on {day}")
 QUOTE_LINE = N_("• Yes to being quoted without your name (text version {version}), on {day}")
-
-Said = Literal["saved", "already", "old"]
 
 
 def text_hash(services: Services, msgids: tuple[str, ...], lang: str) -> str:
@@ -87,34 +85,18 @@ def ask(services: Services, handle: str, step: int, lang: str, answer: Answer) -
 async def record_interview_consent(
     services: Services, person: Person, lang: str, agreed: bool, run: FlowRun, flow: Flow | None
 ) -> Said:
-    """Store the answer to the interview question: a yes as a consent with the encrypted
-    chat handle, a no as nothing. "already" for a double tap or a re-delivered update (the
-    run's step moved on), "old" when the person is no longer known or has withdrawn."""
-    pseudonym = services.pseudonym(person)
-    handle = services.secret.encrypt(str(person.chat_id).encode(), f"contact:{pseudonym}")
-    async with services.db.transaction() as tx:
-        who = await respondents.get(tx, pseudonym)
-        if who is None or who.withdrawn_on is not None:  # erased, or withdrew since asked
-            return "old"
-        if not await updates.claim(tx, person.update_id, services.today()):
-            return "already"
-        if not await runs.claim_finished_step(tx, run, services.today()):
-            return "already"
-        if not agreed:
-            return "saved"
-        await respondents.add_consent(
-            tx,
-            pseudonym,
-            kind="interview",
-            flow_id=flow.id if flow else None,
-            flow_version=flow.version if flow else None,
-            text_hash=text_hash(services, INTERVIEW_TEXTS, lang),
-            lang=lang,
-            choices={"interview": True},
-            given_at=services.now_iso(),
-        )
-        await respondents.set_contact_handle(tx, pseudonym, handle)
-    return "saved"
+    """Store the answer to the interview question (see end_of_flow.record)."""
+    return await end_of_flow.record(
+        services,
+        person,
+        run,
+        flow,
+        agreed=agreed,
+        kind="interview",
+        text_hash=text_hash(services, INTERVIEW_TEXTS, lang),
+        lang=lang,
+        choices={"interview": True},
+    )
 
 
 async def on_interview_press(
@@ -122,25 +104,16 @@ async def on_interview_press(
 ) -> None:
     """Yes or no to the interview question, checked against the finished run's step."""
     handle, step_text, choice = parts
-    run = await runs.find_by_prefix(services.db, services.pseudonym(person), handle)
-    if run is None or run.status != "finished" or not step_text.isdigit():
-        answer.toast = services.t(lang, "This button is old.")
-        return
-    if int(step_text) == run.step - 1:  # a double tap: the first one was answered
-        answer.toast = services.t(lang, "Already saved.")
-        return
-    if int(step_text) != run.step or choice not in ("y", "n"):
-        answer.toast = services.t(lang, "This button is old.")
+    run = await end_of_flow.pressed_run(
+        services, person, handle, step_text, lang, answer, valid=choice in ("y", "n")
+    )
+    if run is None:
         return
     flow = services.flows.get(run.flow_id)
     agreed = choice == "y"
     said = await record_interview_consent(services, person, lang, agreed, run, flow)
     if said != "saved":
-        answer.toast = (
-            services.t(lang, "Already saved.")
-            if said == "already"
-            else services.t(lang, "This button is old.")
-        )
+        answer.toast = end_of_flow.said_toast(services, lang, said)
         return
     if agreed:
         text = services.t(
@@ -222,11 +195,7 @@ async def on_quote_press(
     agreed = choice == "y"
     said = await record_quote_consent(services, person, lang, agreed)
     if said != "saved":
-        answer.toast = (
-            services.t(lang, "Already saved.")
-            if said == "already"
-            else services.t(lang, "This button is old.")
-        )
+        answer.toast = end_of_flow.said_toast(services, lang, said)
         return
     if agreed:
         text = services.t(

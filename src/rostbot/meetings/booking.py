@@ -128,37 +128,31 @@ async def place_on_waitlist(office: Office, event: Event, pseudonym: str) -> int
     return 0
 
 
-def seal_alias(office: Office, event_id: str, pseudonym: str, alias: str) -> bytes:
-    return office.secret.encrypt(alias.encode(), f"alias:{event_id}:{pseudonym}")
+def seal_detail(office: Office, what: str, event_id: str, pseudonym: str, text: str) -> bytes:
+    """A booking's typed detail encrypted: `what` is 'alias', 'needs' or 'reach' (the
+    number to call), bound with the event and the person as associated data."""
+    return office.secret.encrypt(text.encode(), f"{what}:{event_id}:{pseudonym}")
 
 
-def open_alias(office: Office, event_id: str, pseudonym: str, blob: bytes | None) -> str:
+def open_detail(
+    office: Office, what: str, event_id: str, pseudonym: str, blob: bytes | None
+) -> str:
     if blob is None:
         return ""
-    return office.secret.decrypt(blob, f"alias:{event_id}:{pseudonym}").decode()
-
-
-def seal_needs(office: Office, event_id: str, pseudonym: str, needs: str) -> bytes:
-    return office.secret.encrypt(needs.encode(), f"needs:{event_id}:{pseudonym}")
-
-
-def open_needs(office: Office, event_id: str, pseudonym: str, blob: bytes | None) -> str:
-    if blob is None:
-        return ""
-    return office.secret.decrypt(blob, f"needs:{event_id}:{pseudonym}").decode()
+    return office.secret.decrypt(blob, f"{what}:{event_id}:{pseudonym}").decode()
 
 
 async def set_alias(office: Office, group: list[Event], pseudonym: str, alias: str) -> None:
     async with office.db.transaction() as tx:
         for event in group:
-            blob = seal_alias(office, event.event_id, pseudonym, alias)
+            blob = seal_detail(office, "alias", event.event_id, pseudonym, alias)
             await bookings.set_alias(tx, event.event_id, pseudonym, blob, office.now_iso())
 
 
 async def set_needs(office: Office, group: list[Event], pseudonym: str, needs: str) -> None:
     async with office.db.transaction() as tx:
         for event in group:
-            blob = seal_needs(office, event.event_id, pseudonym, needs)
+            blob = seal_detail(office, "needs", event.event_id, pseudonym, needs)
             await bookings.set_needs(tx, event.event_id, pseudonym, blob, office.now_iso())
 
 

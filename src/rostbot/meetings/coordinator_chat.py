@@ -25,6 +25,7 @@ from rostbot.meetings import (
     invite_chat,
     planning,
     roles,
+    step_prompt,
     wording,
 )
 from rostbot.meetings.draft import Draft
@@ -96,7 +97,6 @@ CHOICE_LABELS = {
 TIME_NOT_POSSIBLE = N_(
     "That time cannot be used: it has passed, or the clocks change then. Please write another time."
 )
-LANGUAGE_NAMES = {"sv": N_("in Swedish"), "da": N_("in Danish")}
 OLD_BUTTON = N_("This button is old, so nothing was changed. Use the newest message.")
 
 
@@ -153,15 +153,18 @@ def _prompt(services: Services, draft: Draft, lang: str, answer: Answer) -> None
     kind = drafting.base(step)
     if step == "confirm":
         return
-    rows: list[tuple[Button, ...]] = []
-    for value in drafting.CHOICES.get(step, ()):
-        label = CHOICE_LABELS[(step, value)]
-        rows.append((Button(services.t(lang, label), _o("d", step, value)),))
-    if kind in drafting.SKIPPABLE:
-        rows.append((Button(services.t(lang, "Skip"), _o("d", step, "skip")),))
-    rows.append((Button(services.t(lang, "Stop"), _o("q")),))
-    language = services.t(lang, LANGUAGE_NAMES[step[-2:]]) if step[-3:] in ("_sv", "_da") else ""
-    answer.add(services.t(lang, PROMPTS[kind], language=language), tuple(rows))
+    step_prompt.show(
+        services,
+        lang,
+        answer,
+        step=step,
+        prompt=PROMPTS[kind],
+        choices=drafting.CHOICES.get(step, ()),
+        labels=CHOICE_LABELS,
+        skippable=kind in drafting.SKIPPABLE,
+        data=lambda value: _o("d", step, value),
+        stop=_o("q"),
+    )
 
 
 async def _confirm(services: Services, draft: Draft, lang: str, answer: Answer) -> None:

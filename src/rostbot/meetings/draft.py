@@ -99,6 +99,24 @@ def base(step: str) -> str:
     return step.rsplit("_", 1)[0] if step.endswith(("_sv", "_da")) else step
 
 
+def take_press(
+    answers: dict[str, str],
+    step: str,
+    value: str,
+    choices: dict[str, tuple[str, ...]],
+    skippable: tuple[str, ...],
+) -> bool:
+    """A button's answer to `step`: Skip where the step may be skipped, else one of its
+    choices. False for anything else (an old or forged button)."""
+    if value == "skip" and base(step) in skippable:
+        answers[step] = ""
+        return True
+    if value not in choices.get(step, ()):
+        return False
+    answers[step] = value
+    return True
+
+
 def give(draft: Draft, step: str, value: str, *, pressed: bool, today: date) -> str | None:
     """Record an answer to `step`; returns a problem key, or None when it was taken."""
     if step != draft.current():
@@ -106,13 +124,7 @@ def give(draft: Draft, step: str, value: str, *, pressed: bool, today: date) -> 
     kind = base(step)
     value = value.strip()
     if pressed:
-        if value == "skip" and kind in SKIPPABLE:
-            draft.answers[step] = ""
-            return None
-        if value not in CHOICES.get(step, ()):
-            return "old"
-        draft.answers[step] = value
-        return None
+        return None if take_press(draft.answers, step, value, CHOICES, SKIPPABLE) else "old"
     if step in ("kind", "languages", "series", "confirm"):
         return "use_buttons"
     if not value:

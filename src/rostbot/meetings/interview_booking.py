@@ -111,22 +111,12 @@ async def release_interviews(tx: Transaction, office: Office, pseudonym: str) ->
     return freed
 
 
-def seal_reach(office: Office, event_id: str, pseudonym: str, number: str) -> bytes:
-    return office.secret.encrypt(number.encode(), f"reach:{event_id}:{pseudonym}")
-
-
-def open_reach(office: Office, event_id: str, pseudonym: str, blob: bytes | None) -> str:
-    if blob is None:
-        return ""
-    return office.secret.decrypt(blob, f"reach:{event_id}:{pseudonym}").decode()
-
-
 async def set_reach(office: Office, event: Event, pseudonym: str, number: str) -> bool:
     """Keep the number to call for a phone interview; False when the time is not theirs."""
     async with office.db.transaction() as tx:
         mine = await bookings.get(tx, event.event_id, pseudonym)
         if mine is None or mine.status != "booked":
             return False
-        blob = seal_reach(office, event.event_id, pseudonym, number)
+        blob = booking.seal_detail(office, "reach", event.event_id, pseudonym, number)
         await slots.set_reach(tx, event.event_id, pseudonym, blob, office.now_iso())
     return True

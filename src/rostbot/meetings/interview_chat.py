@@ -70,7 +70,7 @@ async def times_page(
     """One page of free times as buttons, with the way to earlier and later pages."""
     office = Office.of(services)
     mine = await slots.held(services.db, series_id, pseudonym)
-    free = [e for e in await interview_plan.free_times(office, series_id)]
+    free = await interview_plan.free_times(office, series_id)
     pages = max(1, -(-len(free) // PAGE))
     page = min(max(page, 0), pages - 1)
     lines = []

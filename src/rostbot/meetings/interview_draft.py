@@ -27,6 +27,7 @@ from rostbot.core.meeting_model import (
     local_to_utc,
 )
 from rostbot.core.when_parser import parse_minutes, parse_when
+from rostbot.meetings.draft import base, take_press
 from rostbot.meetings.interview_plan import (
     MAX_MINUTES,
     MAX_SLOTS,
@@ -141,11 +142,6 @@ class InterviewDraft:
         )
 
 
-def base(step: str) -> str:
-    """'title_sv' -> 'title'."""
-    return step.rsplit("_", 1)[0] if step.endswith(("_sv", "_da")) else step
-
-
 def _minutes(value: str) -> int | None:
     """A length as typed: a bare number is minutes here ('45'), else '1 h', '1:30', '90 min'."""
     value = value.strip().lower()
@@ -235,13 +231,9 @@ def give(
     kind = base(step)
     value = value.strip()
     if pressed:
-        if value == "skip" and kind in SKIPPABLE:
-            draft.answers[step] = ""
-            return None
-        if value not in CHOICES.get(step, ()):
-            return Problem("old")
-        draft.answers[step] = value
-        return None
+        return (
+            None if take_press(draft.answers, step, value, CHOICES, SKIPPABLE) else Problem("old")
+        )
     if step in BUTTONS_ONLY:
         return Problem("use_buttons")
     if not value:

@@ -20,7 +20,14 @@ from rostbot.journey import callback_data as cb
 from rostbot.journey import conversation
 from rostbot.journey.services import Answer, Button, Person, Services
 from rostbot.meetings import interview_draft as drafting
-from rostbot.meetings import interview_offer_chat, interview_plan, interview_wording, wording
+from rostbot.meetings import (
+    interview_offer_chat,
+    interview_plan,
+    interview_wording,
+    step_prompt,
+    wording,
+)
+from rostbot.meetings.draft import base
 from rostbot.meetings.interview_draft import InterviewDraft, Problem
 from rostbot.meetings.office import Office
 
@@ -99,7 +106,6 @@ CHOICE_LABELS = {
     ("gap", "15"): "15 min",
     ("gap", "30"): "30 min",
 }
-LANGUAGE_NAMES = {"sv": N_("in Swedish"), "da": N_("in Danish")}
 MAX_DAYS_SHOWN = 30  # days of times listed in the preview; a message holds 4,096 characters
 
 
@@ -116,18 +122,20 @@ def start(services: Services, person: Person, lang: str, answer: Answer) -> None
 
 def _prompt(services: Services, draft: InterviewDraft, lang: str, answer: Answer) -> None:
     step = draft.current()
-    kind = drafting.base(step)
-    rows: list[tuple[Button, ...]] = []
-    for value in drafting.CHOICES.get(step, ()):
-        label = services.t(lang, CHOICE_LABELS[(step, value)])
-        rows.append((Button(label, _o(step, value)),))
-    if kind in drafting.SKIPPABLE:
-        rows.append((Button(services.t(lang, "Skip"), _o(step, "skip")),))
-    rows.append((Button(services.t(lang, "Stop"), cb.make("o", "q", "-", "-")),))
-    language = services.t(lang, LANGUAGE_NAMES[step[-2:]]) if kind != step else ""
-    # The scheme is a value, not words: it reads the same in every language.
-    text = services.t(lang, PROMPTS[kind], language=language, start="https://")
-    answer.add(text, tuple(rows))
+    kind = base(step)
+    step_prompt.show(
+        services,
+        lang,
+        answer,
+        step=step,
+        prompt=PROMPTS[kind],
+        choices=drafting.CHOICES.get(step, ()),
+        labels=CHOICE_LABELS,
+        skippable=kind in drafting.SKIPPABLE,
+        data=lambda value: _o(step, value),
+        stop=cb.make("o", "q", "-", "-"),
+        start="https://",  # a value, not words: it reads the same in every language
+    )
 
 
 def _problem(services: Services, problem: Problem, lang: str) -> str:
@@ -203,22 +211,7 @@ def _checked(services: Services, draft: InterviewDraft, lang: str, answer: Answe
         drafting.ask_times_again(draft)
         _prompt(services, draft, lang, answer)
         return []
-    return [
-        Event(
-            event_id="preview",
-            kind="interview",
-            languages=plan.languages,
-            tz=plan.tz,
-            starts_at=moment,
-            minutes=plan.minutes,
-            capacity=1,
-            details=details,
-            series_id="preview",
-            session=number,
-            series_kind="slots",
-        )
-        for number, moment in enumerate(starts, start=1)
-    ]
+    return interview_plan.slot_events(plan, details, starts, "preview", lambda: "preview")
 
 
 def times_list(services: Services, times: list[Event], lang: str) -> str:

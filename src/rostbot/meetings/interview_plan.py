@@ -8,6 +8,7 @@ invitation says whether the talk is recorded, so that is always decided here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -121,13 +122,17 @@ def rule_of(plan: InterviewPlan) -> str:
     return "slots:list"
 
 
-async def create(office: Office, plan: InterviewPlan) -> list[Event]:
-    """Store the offer: one series, one event (capacity 1) per time."""
-    details, starts = check(plan, office.now())
-    series_id = new_id()
-    made = [
+def slot_events(
+    plan: InterviewPlan,
+    details: Details,
+    starts: list[datetime],
+    series_id: str,
+    event_id: Callable[[], str],
+) -> list[Event]:
+    """The offer's times as events of one seat each, in the series `series_id`."""
+    return [
         Event(
-            event_id=new_id(),
+            event_id=event_id(),
             kind="interview",
             languages=plan.languages,
             tz=plan.tz,
@@ -141,6 +146,13 @@ async def create(office: Office, plan: InterviewPlan) -> list[Event]:
         )
         for number, start in enumerate(starts, start=1)
     ]
+
+
+async def create(office: Office, plan: InterviewPlan) -> list[Event]:
+    """Store the offer: one series, one event (capacity 1) per time."""
+    details, starts = check(plan, office.now())
+    series_id = new_id()
+    made = slot_events(plan, details, starts, series_id, new_id)
     async with office.db.transaction() as tx:
         await events.add_series(tx, series_id, "slots", rule_of(plan), office.today())
         for event in made:
@@ -154,12 +166,9 @@ async def offer_times(office: Office, series_id: str) -> list[Event]:
 
 async def free_times(office: Office, series_id: str) -> list[Event]:
     """The offer's times nobody holds, not begun, soonest first."""
-    found = []
-    for event_id in await slots.free(office.db, series_id, office.now_iso()):
-        event = await events.get(office.db, event_id)
-        if event is not None:
-            found.append(event)
-    return found
+    free = set(await slots.free(office.db, series_id, office.now_iso()))
+    times = await events.in_series(office.db, series_id)
+    return sorted((e for e in times if e.event_id in free), key=lambda e: (e.starts_at, e.event_id))
 
 
 async def resolve(office: Office, given: str) -> Event:

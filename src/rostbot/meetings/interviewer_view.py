@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from rostbot.core.meeting_model import Event, iso_utc
-from rostbot.meetings import booking, interview_booking
+from rostbot.meetings import booking
 from rostbot.meetings.office import Office
 from rostbot.store import bookings, events, respondents, slots
 
@@ -41,7 +41,7 @@ async def day(office: Office, on: date, tz: str) -> list[Interview | Free]:
     for event in await events.listed(office.db, ending_after=iso_utc(start)):
         if event.kind != "interview" or event.starts_at >= end or event.status != "scheduled":
             continue
-        held = [b for b in await bookings.for_event(office.db, event.event_id)]
+        held = await bookings.for_event(office.db, event.event_id)
         booked = [b for b in held if b.status == "booked"]
         if not booked:
             found.append(Free(event))
@@ -50,12 +50,14 @@ async def day(office: Office, on: date, tz: str) -> list[Interview | Free]:
         phone = ""
         if event.details.mode == "phone":
             blob = await slots.get_reach(office.db, event.event_id, row.pseudonym)
-            phone = interview_booking.open_reach(office, event.event_id, row.pseudonym, blob)
+            phone = booking.open_detail(office, "reach", event.event_id, row.pseudonym, blob)
         found.append(
             Interview(
                 event=event,
                 number=row.number,
-                alias=booking.open_alias(office, event.event_id, row.pseudonym, row.alias),
+                alias=booking.open_detail(
+                    office, "alias", event.event_id, row.pseudonym, row.alias
+                ),
                 phone=phone,
                 attended=row.attended,
                 may_quote=await respondents.has_active_consent(office.db, row.pseudonym, "quote"),

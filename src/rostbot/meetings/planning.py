@@ -391,8 +391,8 @@ async def overview(office: Office, event_id: str) -> Overview:
     waiting: list[Participant] = []
     cancelled = 0
     for row in sorted(rows, key=lambda b: (b.queue, b.number)):
-        alias = booking.open_alias(office, event_id, row.pseudonym, row.alias)
-        needs = booking.open_needs(office, event_id, row.pseudonym, row.needs)
+        alias = booking.open_detail(office, "alias", event_id, row.pseudonym, row.alias)
+        needs = booking.open_detail(office, "needs", event_id, row.pseudonym, row.needs)
         if row.status == "booked":
             booked.append(Participant(row.number, row.status, alias, needs, row.attended, 0))
         elif row.status == "waitlisted":
